@@ -1,0 +1,31 @@
+import ArgumentParser
+import BatonCore
+import Foundation
+
+/// `baton`: train small recurrent models and conduct them live.
+public struct BatonCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "baton",
+        abstract: "Train small LSTM models on your own text, strokes or controller data, and play them live.",
+        discussion: """
+        Models are single .safetensors files. Text models read and write UTF-8 bytes, so any
+        two text models can be mixed. See README.md for a five-minute tour.
+        """,
+        subcommands: [TrainCommand.self, SampleCommand.self, EvalCommand.self, InfoCommand.self]
+    )
+
+    public init() {}
+
+    /// Runs the command line, rendering user errors as one line with a hint and exit code 1.
+    public static func main(arguments: [String]? = nil) {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch let error as UserFacingError {
+            Terminal.printError(error)
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import BatonCore
+import BatonTraining
+import Foundation
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model on your own data.",
+        discussion: """
+        Progress shows epoch, step, smoothed training loss, validation loss, throughput and
+        ETA. Every validation checkpoints: NAME.safetensors holds the best weights so far,
+        NAME.state.safetensors the latest weights and optimiser (for --resume), and
+        NAME.metrics.csv / NAME.loss.svg the learning curve. Ctrl-C saves and exits.
+        """,
+        subcommands: [TrainTextCommand.self]
+    )
+}
+
+/// Options every `baton train` kind shares.
+struct TrainingArguments: ParsableArguments {
+    @Option(name: .long, help: "Model size preset (text: s, m, l, xl; see docs/models.md).")
+    var size: String = "m"
+
+    @Option(name: .long, help: "Where to write the model (.safetensors).")
+    var out: String
+
+    @Option(name: .long, help: "Stop after this many minutes of training.")
+    var minutes: Double?
+
+    @Option(name: .long, help: "Stop after this many passes over the training data.")
+    var epochs: Int?
+
+    @Option(name: .long, help: "Random seed: the same seed, data and options give the same model.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "Continue from this model (and its .state.safetensors checkpoint when present).")
+    var resume: String?
+
+    @Option(name: .long, help: "Batch rows (parallel streams).")
+    var batch: Int?
+
+    @Option(name: .long, help: "Steps of truncated backpropagation through time per window.")
+    var window: Int?
+
+    @Option(name: .customLong("lr"), help: "Learning rate (default 0.002; given with --resume, it replaces the checkpoint's).")
+    var learningRate: Float?
+
+    @Option(name: .long, help: "Optimiser: adam or rmsprop.")
+    var optimizer: String = "adam"
+
+    @Option(name: .long, help: "Learning-rate schedule: constant, cosine (over --minutes/--epochs) or plateau. Default: cosine with a budget, plateau without.")
+    var schedule: String?
+
+    @Option(name: .long, help: "Dropout between layers (default: the size preset's).")
+    var dropout: Float?
+
+    @Option(name: .long, help: "Clip the global gradient norm to this (0 = off).")
+    var clip: Float = 5
+
+    @Option(name: .long, help: "Fraction of the data held out for validation.")
+    var validation: Double = 0.1
+
+    @Option(name: .customLong("validate-every"), help: "Validate and checkpoint every N steps (default: twice an epoch, at most every 500).")
+    var validateEvery: Int?
+
+    @Option(name: .long, help: "Stop after this many validations without improvement.")
+    var patience: Int = 6
+
+    @Option(name: .long, help: "Threads for matrix products.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(name: .customLong("float16"), help: "Store the model's weights as Float16 (half the file size).")
+    var float16 = false
+
+    @Option(name: .long, help: "Display name stored in the model (default: the data file's name).")
+    var name: String?
+
+    @Option(name: .long, help: "Display colour stored in the model, as #rrggbb.")
+    var colour: String?
+
+    func validate() throws {
+        guard minutes.map({ $0 > 0 }) ?? true else { throw ValidationError("--minutes must be > 0, got \(minutes!)") }
+        guard epochs.map({ $0 > 0 }) ?? true else { throw ValidationError("--epochs must be > 0, got \(epochs!)") }
+        guard batch.map({ $0 > 0 }) ?? true else { throw ValidationError("--batch must be > 0") }
+        guard window.map({ $0 > 0 }) ?? true else { throw ValidationError("--window must be > 0") }
+        guard learningRate.map({ $0 > 0 && $0.isFinite }) ?? true else { throw ValidationError("--lr must be > 0, got \(learningRate!)") }
+        guard OptimizerKind(rawValue: optimizer) != nil else { throw ValidationError("--optimizer must be adam or rmsprop, got '\(optimizer)'") }
+        guard schedule.map({ LearningRateSchedule(rawValue: $0) != nil }) ?? true else {
+            throw ValidationError("--schedule must be constant, cosine or plateau, got '\(schedule!)'")
+        }
+        guard dropout.map({ $0 >= 0 && $0 < 1 }) ?? true else { throw ValidationError("--dropout must be in [0, 1), got \(dropout!)") }
+        guard validation > 0, validation < 0.9 else { throw ValidationError("--validation must be in (0, 0.9), got \(validation)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
+        guard colour.map(ModelStyle.isColour) ?? true else { throw ValidationError("--colour must look like #ff7a45, got '\(colour!)'") }
+        guard out.hasSuffix(".safetensors") else { throw ValidationError("--out should end in .safetensors, got '\(out)'") }
+    }
+
+    func options(preset: SizePreset, defaultBatch: Int, defaultWindow: Int) -> TrainingOptions {
+        var o = TrainingOptions()
+        o.batchSize = batch ?? defaultBatch
+        o.window = window ?? defaultWindow
+        o.learningRate = learningRate ?? 2e-3
+        o.overrideLearningRate = learningRate != nil
+        o.optimizer = OptimizerKind(rawValue: optimizer) ?? .adam
+        o.schedule = schedule.flatMap(LearningRateSchedule.init(rawValue:)) ?? ((minutes != nil || epochs != nil) ? .cosine : .plateau)
+        o.clipNorm = clip
+        o.dropout = dropout ?? preset.dropout
+        o.validationFraction = validation
+        o.validateEvery = validateEvery
+        o.patience = patience
+        o.maxEpochs = epochs
+        o.maxMinutes = minutes
+        o.seed = seed
+        o.threads = threads
+        o.saveDType = float16 ? .f16 : .f32
+        return o
+    }
+
+    /// Metadata for a new model trained on `dataPath`.
+    func provenance(dataPath: String, size: String) -> [String: String] {
+        let stem = URL(fileURLWithPath: dataPath).deletingPathExtension().lastPathComponent
+        let displayName = name ?? stem
+        return [
+            MetadataKey.name: displayName,
+            MetadataKey.colour: colour ?? ModelStyle.defaultColour(for: displayName),
+            MetadataKey.corpus: URL(fileURLWithPath: dataPath).lastPathComponent,
+            "size": size,
+        ]
+    }
+}

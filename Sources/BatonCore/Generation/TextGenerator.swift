@@ -1,0 +1,34 @@
+/// One text model generating bytes: feed a prime, then draw one symbol at a time and feed
+/// it back. Allocation-free per symbol.
+public final class TextGenerator {
+    public let stepper: Stepper
+    public var options: SamplingOptions
+    public var rng: SeededGenerator
+    private let sampler = SymbolSampler()
+    private var primed = false
+
+    /// The symbol fed when no prime is given: a newline, as at the start of a line of text.
+    public static let defaultPrime: [UInt8] = [0x0A]
+
+    public init(model: Model, precision: WeightPrecision = .float32, options: SamplingOptions = SamplingOptions(), seed: UInt64) {
+        precondition(model.config.kind == .text, "TextGenerator needs a text model, got \(model.config.kind)")
+        stepper = Stepper(model: model, precision: precision)
+        self.options = options
+        rng = SeededGenerator(seed: seed)
+    }
+
+    /// Resets the state and feeds `bytes` (or the default prime when empty).
+    public func prime(_ bytes: [UInt8]) {
+        stepper.reset()
+        for byte in bytes.isEmpty ? Self.defaultPrime : bytes { stepper.step(symbol: Int(byte)) }
+        primed = true
+    }
+
+    /// Draws the next byte from the current distribution and feeds it back.
+    public func next() -> UInt8 {
+        if !primed { prime([]) }
+        let symbol = sampler.sample(stepper.output, options: options, using: &rng)
+        stepper.step(symbol: symbol)
+        return UInt8(symbol)
+    }
+}

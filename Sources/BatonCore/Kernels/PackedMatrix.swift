@@ -1,0 +1,70 @@
+/// How a packed inference matrix stores its weights.
+public enum WeightPrecision: String, Sendable, CaseIterable {
+    case float32
+    /// Half the memory traffic; F16C converts on load. Products still accumulate in Float32.
+    case float16
+}
+
+/// A row-major `[rows, columns]` matrix packed for single-vector products: each row padded
+/// with zeros to `stride` (a multiple of 16) so the kernel runs whole vectors with no tail.
+/// Owns its memory; immutable after packing.
+public final class PackedMatrix: @unchecked Sendable {
+    public let rows: Int
+    public let columns: Int
+    /// Elements between the starts of consecutive rows (≥ columns, multiple of 16).
+    public let stride: Int
+    public let precision: WeightPrecision
+    private let storage: UnsafeMutableRawPointer
+
+    /// Columns padded up to the kernel's 16-lane step.
+    public static func paddedWidth(_ n: Int) -> Int { (n + 15) & ~15 }
+
+    /// Packs `rows` rows whose values `value(r, c)` come from the caller (so any source
+    /// layout — PyTorch `[4H, I]`, gate blocks with padding — maps in without a copy).
+    public init(rows: Int, columns: Int, precision: WeightPrecision, value: (Int, Int) -> Float) {
+        precondition(rows > 0 && columns > 0, "PackedMatrix needs rows and columns > 0, got [\(rows), \(columns)]")
+        self.rows = rows
+        self.columns = columns
+        self.stride = Self.paddedWidth(columns)
+        self.precision = precision
+        let count = rows * stride
+        switch precision {
+        case .float32:
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            p.initialize(repeating: 0, count: count)
+            for r in 0..<rows { for c in 0..<columns { p[r * stride + c] = value(r, c) } }
+            storage = UnsafeMutableRawPointer(p)
+        case .float16:
+            let p = UnsafeMutablePointer<Float16>.allocate(capacity: count)
+            p.initialize(repeating: 0, count: count)
+            for r in 0..<rows { for c in 0..<columns { p[r * stride + c] = Float16(value(r, c)) } }
+            storage = UnsafeMutableRawPointer(p)
+        }
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Bytes of weights one product streams through.
+    public var byteCount: Int { rows * stride * (precision == .float32 ? 4 : 2) }
+
+    /// y[r] += Σ_c W[r, c] · x[c] for every row. `x` must hold `stride` values, its padding
+    /// zero; `y` holds `rows` values.
+    @inline(__always)
+    public func multiplyAdd(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        switch precision {
+        case .float32:
+            MatrixVector.multiplyAdd(rows: rows, stride: stride, weights: storage.assumingMemoryBound(to: Float.self), x: x, y: y)
+        case .float16:
+            MatrixVector.multiplyAdd(rows: rows, stride: stride, weights: storage.assumingMemoryBound(to: Float16.self), x: x, y: y)
+        }
+    }
+
+    /// The stored value at (r, c), as Float (for tests and inspection).
+    public func value(_ r: Int, _ c: Int) -> Float {
+        precondition(r < rows && c < stride, "PackedMatrix[\(r), \(c)] outside [\(rows), \(stride)]")
+        switch precision {
+        case .float32: return storage.assumingMemoryBound(to: Float.self)[r * stride + c]
+        case .float16: return Float(storage.assumingMemoryBound(to: Float16.self)[r * stride + c])
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// Why a model file could not be used. Every case names the path.
+public enum ModelFileError: UserFacingError, Equatable {
+    case unreadable(path: String, reason: String)
+    case notSafeTensors(path: String, reason: SafeTensorsError)
+    case missingTensor(path: String, name: String)
+    case wrongShape(path: String, name: String, expected: [Int], found: [Int])
+    case notAnLSTM(path: String, reason: String)
+    case badMetadata(path: String, key: String, value: String)
+
+    public var message: String {
+        switch self {
+        case .unreadable(let path, let reason): "cannot read model \(path): \(reason)"
+        case .notSafeTensors(let path, let reason): "\(path) is not a usable .safetensors model: \(reason)"
+        case .missingTensor(let path, let name): "\(path) has no tensor '\(name)'"
+        case .wrongShape(let path, let name, let expected, let found):
+            "\(path): tensor '\(name)' has shape \(found), expected \(expected)"
+        case .notAnLSTM(let path, let reason): "\(path) is not a Baton LSTM model: \(reason)"
+        case .badMetadata(let path, let key, let value): "\(path): metadata '\(key)' = '\(value)' is not valid"
+        }
+    }
+
+    public var hint: String {
+        switch self {
+        case .unreadable: "check the path; models are .safetensors files (see `baton info --help`)"
+        case .notSafeTensors: "the file may be truncated or of another format; re-save it with baton train or safetensors.torch.save_file"
+        case .missingTensor, .wrongShape, .notAnLSTM:
+            "expected PyTorch state_dict names embed.weight, lstm.weight_ih_l0…, head.weight (see docs/formats.md)"
+        case .badMetadata: "fix or remove that metadata key; Baton infers the architecture from the tensor shapes"
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+@testable import BatonCLI
+import Testing
+
+/// Option validation happens before any work starts and names the bad value.
+@Suite struct CommandParsingTests {
+    static func validationMessage(_ arguments: [String]) -> String? {
+        do {
+            _ = try BatonCommand.parseAsRoot(arguments)
+            return nil
+        } catch {
+            return BatonCommand.message(for: error)
+        }
+    }
+
+    @Test func rejectsBadSamplingOptions() {
+        #expect(Self.validationMessage(["sample", "m.safetensors", "--temperature", "0"])?.contains("--temperature") == true)
+        #expect(Self.validationMessage(["sample", "m.safetensors", "--top-p", "1.5"])?.contains("--top-p") == true)
+        #expect(Self.validationMessage(["sample", "m.safetensors", "--length", "-3"]) != nil)
+    }
+
+    @Test func rejectsBadTrainingOptions() {
+        let base = ["train", "text", "corpus.txt", "--out", "m.safetensors"]
+        #expect(Self.validationMessage(base + ["--dropout", "1"])?.contains("--dropout") == true)
+        #expect(Self.validationMessage(base + ["--minutes", "0"])?.contains("--minutes") == true)
+        #expect(Self.validationMessage(base + ["--optimizer", "sgd"])?.contains("adam") == true)
+        #expect(Self.validationMessage(base + ["--colour", "red"])?.contains("#") == true)
+        #expect(Self.validationMessage(["train", "text", "corpus.txt", "--out", "model.bin"])?.contains(".safetensors") == true)
+        #expect(Self.validationMessage(base) == nil)
+    }
+}

@@ -1,0 +1,91 @@
+@testable import BatonCore
+import Foundation
+import Testing
+
+@Suite struct VectorMathTests {
+    @Test func expMatchesLibmWithinTwoUlpOverItsRange() {
+        var worst = 0.0
+        var x: Float = -87
+        while x <= 88 {
+            let fast = Double(VectorMath.exp(x)), exact = Foundation.exp(Double(x))
+            worst = max(worst, abs(fast - exact) / exact)
+            x += 0.0137
+        }
+        #expect(worst < 2.5e-7, "worst relative error \(worst)")
+    }
+
+    @Test func sigmoidAndTanhAreAccurateAndSaturate() {
+        var worst = 0.0
+        var x: Float = -30
+        while x <= 30 {
+            worst = max(worst, abs(Double(VectorMath.sigmoid(x)) - 1 / (1 + Foundation.exp(-Double(x)))))
+            worst = max(worst, abs(Double(VectorMath.tanh(x)) - Foundation.tanh(Double(x))))
+            x += 0.0071
+        }
+        #expect(worst < 3e-7, "worst absolute error \(worst)")
+        #expect(VectorMath.sigmoid(Float(-200)) >= 0 && VectorMath.sigmoid(Float(200)) == 1)
+        #expect(VectorMath.tanh(Float(-200)) == -1 && VectorMath.tanh(Float(200)) == 1)
+        #expect(!VectorMath.exp(Float(1000)).isNaN && VectorMath.exp(Float(-1000)) >= 0)
+    }
+}
+
+@Suite struct MatrixVectorTests {
+    static func random(_ count: Int, _ rng: inout SeededGenerator) -> [Float] {
+        (0..<count).map { _ in Float(rng.nextGaussian()) }
+    }
+
+    @Test(arguments: [(1, 1), (3, 7), (4, 16), (9, 33), (64, 64), (70, 100)])
+    func packedProductEqualsNaiveReference(rows: Int, columns: Int) {
+        var rng = SeededGenerator(seed: UInt64(rows * 1000 + columns))
+        let w = Self.random(rows * columns, &rng), x = Self.random(columns, &rng), y0 = Self.random(rows, &rng)
+        var expected = y0
+        MatrixVector.referenceMultiplyAdd(rows: rows, columns: columns, weights: w, x: x, y: &expected)
+        for precision in WeightPrecision.allCases {
+            let packed = PackedMatrix(rows: rows, columns: columns, precision: precision) { r, c in w[r * columns + c] }
+            let xs = FloatBuffer(count: packed.stride)
+            for c in 0..<columns { xs.pointer[c] = x[c] }
+            let y = FloatBuffer(y0)
+            withExtendedLifetime(xs) { packed.multiplyAdd(xs.pointer, into: y.pointer) }
+            // Float16 weights round each weight to 11 significant bits.
+            let tolerance: Float = precision == .float32 ? 1e-4 : 4e-3 * Float(columns).squareRoot()
+            for r in 0..<rows {
+                #expect(abs(y.pointer[r] - expected[r]) <= tolerance, "\(precision) row \(r): \(y.pointer[r]) vs \(expected[r])")
+            }
+        }
+    }
+}
+
+@Suite struct LSTMCellTests {
+    @Test func fastCellEqualsReference() {
+        var rng = SeededGenerator(seed: 4)
+        let units = 16
+        let z = (0..<(4 * units)).map { _ in Float(rng.nextGaussian() * 3) }
+        let c0 = (0..<units).map { _ in Float(rng.nextGaussian()) }
+        let gates = FloatBuffer(z), cell = FloatBuffer(c0), hidden = FloatBuffer(count: units)
+        withExtendedLifetime(gates) {
+            LSTMCell.update(gates: gates.pointer, units: units, cell: cell.pointer, hidden: hidden.pointer)
+        }
+        var refCell = c0.map(Double.init), refHidden = [Double](repeating: 0, count: units)
+        LSTMCell.referenceUpdate(gates: z.map(Double.init), units: units, cell: &refCell, hidden: &refHidden)
+        for j in 0..<units {
+            #expect(abs(Double(cell.pointer[j]) - refCell[j]) < 1e-6)
+            #expect(abs(Double(hidden.pointer[j]) - refHidden[j]) < 1e-6)
+        }
+    }
+
+    /// The gate order is stated once (ParameterLayout.Gate) and must be PyTorch's i, f, g, o.
+    @Test func gateOrderIsPyTorchs() {
+        #expect(ParameterLayout.Gate.allCases.map(\.rawValue) == [0, 1, 2, 3])
+        #expect(ParameterLayout.Gate.input.rawValue == 0 && ParameterLayout.Gate.forget.rawValue == 1)
+        #expect(ParameterLayout.Gate.candidate.rawValue == 2 && ParameterLayout.Gate.output.rawValue == 3)
+        // A cell whose only open gate is "forget" (block 1) keeps its state: c ← c.
+        let units = 8
+        var z = [Float](repeating: -30, count: 4 * units)
+        for j in units..<(2 * units) { z[j] = 30 }
+        let gates = FloatBuffer(z), cell = FloatBuffer([Float](repeating: 0.5, count: units)), hidden = FloatBuffer(count: units)
+        withExtendedLifetime(gates) {
+            LSTMCell.update(gates: gates.pointer, units: units, cell: cell.pointer, hidden: hidden.pointer)
+        }
+        #expect(abs(cell.pointer[0] - 0.5) < 1e-6 && abs(hidden.pointer[0]) < 1e-6)
+    }
+}

@@ -1,0 +1,55 @@
+"""Shared helpers for the integration tests: they drive the real release binary."""
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BATON = ROOT / ".build" / "release" / "baton"
+SHARED = ROOT.parent / "shared"
+
+
+def run(*args, timeout=600, check=False, **kwargs):
+    """Runs `baton ARGS`, returns the CompletedProcess (text mode)."""
+    result = subprocess.run([str(BATON), *map(str, args)], capture_output=True, text=True, timeout=timeout,
+                            stdin=subprocess.DEVNULL, **kwargs)
+    if check and result.returncode != 0:
+        raise AssertionError(f"baton {' '.join(map(str, args))} failed ({result.returncode}):\n{result.stderr}")
+    return result
+
+
+def assert_user_error(result, *needles):
+    """A user error: non-zero exit, one `error:` line naming what is wrong, no crash."""
+    assert result.returncode not in (0, None), result
+    assert result.returncode < 128, f"killed by a signal: {result.returncode}\n{result.stderr}"
+    lines = [l for l in result.stderr.splitlines() if l.strip()]
+    assert any(l.startswith("error:") or l.startswith("Error:") for l in lines), result.stderr
+    assert "Fatal error" not in result.stderr and "Stack dump" not in result.stderr, result.stderr
+    for needle in needles:
+        assert needle in result.stderr, f"{needle!r} not in {result.stderr!r}"
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory):
+    """About 40 KB of real text (Les Fleurs du mal: accents exercise multi-byte UTF-8)."""
+    source = SHARED / "datasets" / "text" / "baudelaire.txt"
+    assert source.exists(), f"the shared datasets are missing: {source}"
+    path = tmp_path_factory.mktemp("corpus") / "baudelaire-head.txt"
+    path.write_bytes(source.read_bytes()[:40_000])
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory, corpus):
+    """A small text model trained by the real CLI for two epochs."""
+    out = tmp_path_factory.mktemp("model") / "tiny.safetensors"
+    run("train", "text", corpus, "--size", "s", "--epochs", "2", "--batch", "16", "--window", "64",
+        "--out", out, "--seed", "3", check=True)
+    return out
+
+
+def pytest_configure(config):
+    if not BATON.exists():
+        raise pytest.UsageError(f"{BATON} is missing: run ./scripts/build-release.sh (make test does)")
+    os.environ.setdefault("BATON_TEST", "1")

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian packages (and, for tests, the Python peers) Baton needs — only the
+# missing ones, so repeated runs cost nothing.
+#   scripts/setup-system.sh run    build and run: OpenBLAS, HDF5, pkg-config
+#   scripts/setup-system.sh test   also the real peers the integration tests talk to
+set -euo pipefail
+profile=${1:-run}
+
+packages=(libopenblas-dev libhdf5-dev pkg-config)
+if [ "$profile" = test ]; then
+  packages+=(liblo-tools puredata-core chromium chromium-driver tmux)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null; then
+    echo "error: missing packages ${missing[*]} and no apt-get to install them (hint: install them with your package manager)" >&2
+    exit 1
+  fi
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  echo "installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$profile" = test ]; then
+  need=()
+  python3 -c "import pythonosc" 2>/dev/null || need+=(python-osc)
+  python3 -c "import selenium" 2>/dev/null || need+=(selenium)
+  python3 -c "import websockets" 2>/dev/null || need+=(websockets)
+  python3 -c "import numpy" 2>/dev/null || need+=(numpy)
+  python3 -c "import pytest" 2>/dev/null || need+=(pytest)
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "installing Python test peers: ${need[*]}" >&2
+    python3 -m pip install --quiet "${need[@]}"
+  fi
+fi
