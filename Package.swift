@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Baton: train small recurrent models and conduct them live.
-// Layers, dependencies one way: BatonCore ← BatonTraining ← BatonCLI ← baton.
+// Layers, dependencies one way: BatonCore ← BatonTraining, BatonInterop ← BatonCLI ← baton.
 
 let blasDependency: [Target.Dependency] = [
     .target(name: "_COpenBLAS", condition: .when(platforms: [.linux, .android, .windows]))
@@ -20,6 +20,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // MARK: - Implementation details
@@ -34,12 +35,21 @@ let package = Package(
         ),
         .target(
             name: "BatonTraining",
-            dependencies: ["BatonCore"] + blasDependency
+            dependencies: ["BatonCore", "ZIPFoundation"] + blasDependency
+        ),
+        .systemLibrary(
+            name: "_CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"]), .brew(["hdf5"])]
+        ),
+        .target(
+            name: "BatonInterop",
+            dependencies: ["BatonCore", "_CHDF5", "ZIPFoundation"]
         ),
         .target(
             name: "BatonCLI",
             dependencies: [
-                "BatonCore", "BatonTraining",
+                "BatonCore", "BatonTraining", "BatonInterop",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +59,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore"]),
         .testTarget(name: "BatonTrainingTests", dependencies: ["BatonCore", "BatonTraining"]),
+        .testTarget(name: "BatonInteropTests", dependencies: ["BatonInterop", "BatonCore", "BatonTraining"]),
         .testTarget(name: "BatonCLITests", dependencies: ["BatonCLI", "BatonCore"]),
     ]
 )

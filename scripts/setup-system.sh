@@ -6,7 +6,7 @@
 set -euo pipefail
 profile=${1:-run}
 
-packages=(libopenblas-dev libhdf5-dev pkg-config)
+packages=(libopenblas-dev libhdf5-dev zlib1g-dev pkg-config)
 if [ "$profile" = test ]; then
   packages+=(liblo-tools puredata-core chromium chromium-driver tmux)
 fi

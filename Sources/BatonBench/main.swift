@@ -1,22 +1,12 @@
 import BatonCore
-import BatonTraining
 import Foundation
 
-for (layers, units) in [(2, 64), (2, 256), (2, 512), (3, 512)] {
-    var rng = SeededGenerator(seed: 1)
-    let model = Model.initialised(.text(layers: layers, units: units), using: &rng)
-    for precision in WeightPrecision.allCases {
-        let stepper = Stepper(model: model, precision: precision)
-        var sym = 0
-        for _ in 0..<200 { let o = stepper.step(symbol: sym); sym = Int(o[3] * 1000) & 255 }
-        var times: [Double] = []
-        for _ in 0..<2000 {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            let o = stepper.step(symbol: sym)
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1000)
-            sym = Int(abs(o[7]) * 1000) & 255
-        }
-        times.sort()
-        print("\(layers)x\(units) \(precision): median \(times[1000]) us p99 \(times[1980]) us")
-    }
-}
+// `baton-bench [section…] [--quick]`: Baton's speed beside its peers, in one run.
+// Sections: step, train (default: all). See docs/benchmarks.md for the figures.
+let options = BenchOptions(CommandLine.arguments.dropFirst())
+let peer = TorchPeer.detect()
+print("Baton benchmarks — \(Machine.summary)")
+print(peer.map { "peer: PyTorch \($0.version) (\($0.python))" } ?? "peer: PyTorch not importable; Baton figures only")
+print()
+if options.wants("step") { StepLatencyBench.run(options: options, peer: peer) }
+if options.wants("train") { TrainingThroughputBench.run(options: options, peer: peer) }

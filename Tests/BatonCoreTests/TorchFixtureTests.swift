@@ -31,7 +31,7 @@ import Testing
                 worst = max(worst, abs(Categorical.logProbability(logits, of: symbol) - reference.log_probs[t][symbol]))
             }
         }
-        #expect(worst <= 1e-4, "worst log-probability difference \(worst)")
+        print("torch \(name) worst \(worst)"); #expect(worst <= 1e-5, "worst log-probability difference \(worst)")
         for l in 0..<model.config.layers {
             for (a, b) in zip(stepper.hidden(layer: l), reference.final_h[l]) { #expect(abs(Double(a) - b) <= 1e-5) }
             for (a, b) in zip(stepper.cell(layer: l), reference.final_c[l]) { #expect(abs(Double(a) - b) <= 1e-5) }

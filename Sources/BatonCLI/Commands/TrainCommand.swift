@@ -13,14 +13,14 @@ struct TrainCommand: ParsableCommand {
         NAME.state.safetensors the latest weights and optimiser (for --resume), and
         NAME.metrics.csv / NAME.loss.svg the learning curve. Ctrl-C saves and exits.
         """,
-        subcommands: [TrainTextCommand.self]
+        subcommands: [TrainTextCommand.self, TrainControlCommand.self, TrainStrokesCommand.self]
     )
 }
 
 /// Options every `baton train` kind shares.
 struct TrainingArguments: ParsableArguments {
-    @Option(name: .long, help: "Model size preset (text: s, m, l, xl; see docs/models.md).")
-    var size: String = "m"
+    @Option(name: .long, help: "Model size preset (text: s, m, l, xl; control and strokes: xs, s, m, l, xl; see docs/models.md). Default: m (control: s).")
+    var size: String?
 
     @Option(name: .long, help: "Where to write the model (.safetensors).")
     var out: String

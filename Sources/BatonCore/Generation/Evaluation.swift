@@ -1,3 +1,5 @@
+import Foundation
+
 /// Mean negative log-likelihood of data under a model, the way `baton eval` reports it:
 /// from the zero state, the first symbol (or event) only input, so N symbols give N − 1
 /// predictions.
@@ -19,6 +21,47 @@ public enum Evaluation {
             total -= Categorical.logProbability(logits, of: Int(bytes[t + 1]))
             if t % every == 0 { progress?(Double(t) / Double(bytes.count - 1)) }
         }
+        progress?(1)
         return EvaluationResult(natsPerSymbol: total / Double(bytes.count - 1), symbols: bytes.count - 1)
+    }
+}
+
+extension Evaluation {
+    /// Control or stroke sequences (flat `values` `[N, D]` in the data's own units, sequence
+    /// s = rows `offsets[s] ..< offsets[s+1]`): the mean −log density per predicted event,
+    /// each sequence from the zero state with its first event only input. The density is of
+    /// the data in its own units: the model's normalisation Jacobian (−Σ log scale over the
+    /// continuous dimensions) is included, so models with different scalings compare.
+    public static func sequences(model: Model, values: [Float], offsets: [Int], progress: ((Double) -> Void)? = nil) -> EvaluationResult {
+        let config = model.config, d = config.inputSize
+        precondition(config.kind != .text && values.count == offsets.last! * d, "Evaluation.sequences: \(values.count) values for \(offsets.last!) \(d)-d events")
+        let stepper = Stepper(model: model)
+        let n = model.normalisation ?? .identity(dims: d)
+        let continuous = config.kind == .strokes ? 2 : d
+        var logJacobian = 0.0
+        for j in 0..<continuous { logJacobian += Foundation.log(Double(abs(n.scale[j]))) }
+        var total = 0.0, count = 0
+        var target = [Float](repeating: 0, count: d)
+        for s in 0..<(offsets.count - 1) where offsets[s + 1] - offsets[s] >= 2 {
+            stepper.reset()
+            for e in offsets[s]..<(offsets[s + 1] - 1) {
+                let out = values.withUnsafeBufferPointer { stepper.step(input: UnsafeBufferPointer(rebasing: $0[(e * d)..<((e + 1) * d)])) }
+                for j in 0..<d { target[j] = (values[(e + 1) * d + j] - n.offset[j]) / n.scale[j] }
+                let logP: Double = target.withUnsafeBufferPointer { x in
+                    switch config.head {
+                    case .mixtureDensity(let dims, let k, let sigma):
+                        MixtureDensity.logLikelihood(out.baseAddress!, x: x.baseAddress!, dims: dims, mixtures: k, sigma: sigma)
+                    case .strokes(let k):
+                        StrokeMixture.logLikelihood(out.baseAddress!, point: x.baseAddress!, mixtures: k)
+                    case .categorical:
+                        preconditionFailure("categorical head on a continuous model")
+                    }
+                }
+                total -= logP - logJacobian
+                count += 1
+            }
+            progress?(Double(offsets[s + 1]) / Double(offsets.last!))
+        }
+        return EvaluationResult(natsPerSymbol: total / Double(max(count, 1)), symbols: count)
     }
 }

@@ -73,7 +73,7 @@ public final class Trainer {
             progress(TrainingProgress(
                 epoch: position.epoch, step: position.step, batch: position.batch, batchesPerEpoch: train.batchesPerEpoch,
                 trainLoss: smoothed ?? .nan, validationLoss: position.lastValidation, bestValidationLoss: position.bestValidation,
-                learningRate: position.learningRate, symbolsPerSecond: rateMeter.stepsPerSecond * Double(train.symbolsPerBatch),
+                learningRate: scheduledRate(budgetFraction()), symbolsPerSecond: rateMeter.stepsPerSecond * Double(train.symbolsPerBatch),
                 elapsedSeconds: elapsed(), remainingSeconds: remaining(), validated: validated))
         }
         func validateAndCheckpoint() throws(TrainingError) {
@@ -98,7 +98,7 @@ public final class Trainer {
             }
             metrics.append(.init(step: position.step, epoch: epochFraction(), seconds: elapsed(),
                                  trainLoss: windowCount > 0 ? windowSum / windowCount : nil,
-                                 validationLoss: loss, learningRate: position.learningRate))
+                                 validationLoss: loss, learningRate: scheduledRate(budgetFraction())))
             windowSum = 0; windowCount = 0
             position.seconds = elapsed()
             try saveCheckpoint()
@@ -141,7 +141,7 @@ public final class Trainer {
             windowSum += loss; windowCount += 1
             if position.step % 10 == 0 {
                 metrics.append(.init(step: position.step, epoch: epochFraction(), seconds: elapsed(), trainLoss: loss,
-                                     validationLoss: nil, learningRate: position.learningRate))
+                                     validationLoss: nil, learningRate: scheduledRate(budgetFraction())))
             }
             report(validated: false)
 

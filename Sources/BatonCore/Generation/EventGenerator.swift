@@ -1,0 +1,104 @@
+import Foundation
+
+/// One control or stroke model generating events in the data's own units: feed what the
+/// performer played, then draw the next event from the mixture and feed it back.
+///
+/// Temperatures follow keras-mdn-layer and IMPS: π logits are divided by `piTemperature`,
+/// variances multiplied by `sigmaTemperature`. For control models a sampled dt below
+/// `minimumDt` is raised to it (IMPSY clips at 0.000454 s); stroke pens are 0 or 1.
+public final class EventGenerator {
+    public let model: Model
+    public let stepper: Stepper
+    public var piTemperature: Float
+    public var sigmaTemperature: Float
+    public var rng: SeededGenerator
+    public var minimumDt: Float = 0.000_454
+    private let sampled: FloatBuffer
+    private let normalisation: Normalisation
+    private let range: ValueRange?
+    private var hasOutput = false
+
+    public init(model: Model, precision: WeightPrecision = .float32, piTemperature: Float = 1, sigmaTemperature: Float = 1, seed: UInt64) {
+        precondition(model.config.kind != .text, "EventGenerator needs a control or stroke model")
+        self.model = model
+        stepper = Stepper(model: model, precision: precision)
+        self.piTemperature = piTemperature
+        self.sigmaTemperature = sigmaTemperature
+        rng = SeededGenerator(seed: seed)
+        sampled = FloatBuffer(count: model.config.inputSize)
+        normalisation = model.normalisation ?? .identity(dims: model.config.inputSize)
+        range = ValueRange(metadata: model.metadata, dims: model.config.inputSize)
+    }
+
+    public var dims: Int { model.config.inputSize }
+
+    public func reset() {
+        stepper.reset()
+        hasOutput = false
+    }
+
+    /// Feeds one event (data units) without sampling: the performer's own input.
+    public func feed(_ event: UnsafeBufferPointer<Float>) {
+        stepper.step(input: event)
+        hasOutput = true
+    }
+
+    public func feed(_ event: [Float]) { event.withUnsafeBufferPointer { feed($0) } }
+
+    /// Draws the next event from the current prediction (data units) without feeding it.
+    /// Before anything was fed, the model is primed with a zero event.
+    public func sample() -> [Float] {
+        if !hasOutput { feed([Float](repeating: 0, count: dims)) }
+        let out = stepper.output.baseAddress!
+        switch model.config.head {
+        case .mixtureDensity(let d, let k, let sigma):
+            MixtureDensity.sample(out, dims: d, mixtures: k, sigma: sigma, piTemperature: piTemperature,
+                                  sigmaTemperature: sigmaTemperature, using: &rng, into: sampled.pointer)
+        case .strokes(let k):
+            StrokeMixture.sample(out, mixtures: k, piTemperature: piTemperature, sigmaTemperature: sigmaTemperature,
+                                 using: &rng, into: sampled.pointer)
+        case .categorical:
+            preconditionFailure("categorical head in EventGenerator")
+        }
+        var event = (0..<dims).map { sampled.pointer[$0] * normalisation.scale[$0] + normalisation.offset[$0] }
+        switch model.config.kind {
+        case .control:
+            event[0] = max(event[0], minimumDt)
+            if let range { for j in 1..<dims { event[j] = min(max(event[j], range.minimum[j]), range.maximum[j]) } }
+        case .strokes: event[2] = sampled.pointer[2]
+        case .text: break
+        }
+        return event
+    }
+
+    /// Samples the next event and feeds it back (the model playing on its own).
+    public func next() -> [Float] {
+        let event = sample()
+        feed(event)
+        return event
+    }
+}
+
+/// The smallest and largest value of each dimension a control model was trained on,
+/// stored as metadata `value_range` = `{"min": [...], "max": [...]}`.
+public struct ValueRange: Codable, Equatable, Sendable {
+    public var minimum: [Float]
+    public var maximum: [Float]
+
+    enum CodingKeys: String, CodingKey { case minimum = "min", maximum = "max" }
+
+    public init(minimum: [Float], maximum: [Float]) {
+        self.minimum = minimum
+        self.maximum = maximum
+    }
+
+    public init?(metadata: [String: String], dims: Int) {
+        guard let text = metadata[Self.key], let decoded = try? JSONDecoder().decode(ValueRange.self, from: Data(text.utf8)),
+              decoded.minimum.count == dims, decoded.maximum.count == dims else { return nil }
+        self = decoded
+    }
+
+    public var json: String { (try? JSONEncoder().encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}" }
+
+    public static let key = "value_range"
+}

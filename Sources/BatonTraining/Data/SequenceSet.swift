@@ -1,0 +1,120 @@
+import BatonCore
+import Foundation
+
+/// Sequences of D-dimensional events (control events or pen points), stored flat:
+/// `values` is `[N, D]` row-major and sequence s is rows `offsets[s] ..< offsets[s+1]`.
+public struct SequenceSet: Sendable, Equatable {
+    public let dims: Int
+    public private(set) var values: [Float]
+    public private(set) var offsets: [Int]
+
+    public init(dims: Int, values: [Float] = [], offsets: [Int] = [0]) {
+        precondition(dims > 0 && values.count % dims == 0 && offsets.first == 0 && offsets.last == values.count / dims,
+                     "SequenceSet: \(values.count) values, \(dims) dims, offsets ending at \(offsets.last ?? -1)")
+        self.dims = dims
+        self.values = values
+        self.offsets = offsets
+    }
+
+    public var sequenceCount: Int { offsets.count - 1 }
+    public var eventCount: Int { values.count / dims }
+    public func length(_ s: Int) -> Int { offsets[s + 1] - offsets[s] }
+
+    /// Event `e` (global index) as D values.
+    public func event(_ e: Int) -> ArraySlice<Float> { values[(e * dims)..<((e + 1) * dims)] }
+
+    /// The events of sequence `s`, flat.
+    public func sequence(_ s: Int) -> ArraySlice<Float> { values[(offsets[s] * dims)..<(offsets[s + 1] * dims)] }
+
+    public mutating func append(sequence flat: [Float]) {
+        precondition(flat.count % dims == 0, "append: \(flat.count) values is not a whole number of \(dims)-d events")
+        guard !flat.isEmpty else { return }
+        values += flat
+        offsets.append(values.count / dims)
+    }
+
+    /// Predictions a model makes on this set: every event but the first of each sequence.
+    public var predictedEvents: Int { (0..<sequenceCount).reduce(0) { $0 + max(0, length($1) - 1) } }
+
+    /// Sequences with fewer than two events teach nothing (the first event is only input).
+    public func droppingShortSequences() -> SequenceSet {
+        var kept = SequenceSet(dims: dims)
+        for s in 0..<sequenceCount where length(s) >= 2 { kept.append(sequence: Array(sequence(s))) }
+        return kept
+    }
+
+    /// Splits by sequence, never inside one: the trailing sequences holding at least
+    /// `fraction` of the events (and at least one sequence) become the validation set.
+    public func split(validationFraction fraction: Double) -> (train: SequenceSet, validation: SequenceSet) {
+        let wanted = Int((Double(eventCount) * fraction).rounded(.up))
+        var cut = sequenceCount
+        while cut > 1 && eventCount - offsets[cut] < wanted { cut -= 1 }
+        var train = SequenceSet(dims: dims), validation = SequenceSet(dims: dims)
+        for s in 0..<sequenceCount {
+            if s < cut { train.append(sequence: Array(sequence(s))) } else { validation.append(sequence: Array(sequence(s))) }
+        }
+        return (train, validation)
+    }
+
+    /// Applies `(x − offset) / scale` per dimension (into model units).
+    public func normalised(_ n: Normalisation) -> SequenceSet {
+        precondition(n.dims == dims, "normalised: \(n.dims)-d normalisation for \(dims)-d events")
+        var copy = self
+        for i in copy.values.indices { copy.values[i] = (copy.values[i] - n.offset[i % dims]) / n.scale[i % dims] }
+        return copy
+    }
+
+    /// Changes values in place, event by event (for preparation steps).
+    public mutating func transformEvents(_ body: (Int, inout ArraySlice<Float>) -> Void) {
+        for e in 0..<eventCount {
+            var slice = values[(e * dims)..<((e + 1) * dims)]
+            body(e, &slice)
+            values.replaceSubrange((e * dims)..<((e + 1) * dims), with: slice)
+        }
+    }
+}
+
+extension SequenceSet {
+    /// Reads the pickle-free layout of ../shared/datasets: a flat `data` `[N, D]` plus
+    /// `lengths` `[S]`, with optional `train_`, `valid_`, `test_` prefixes. `part` picks a
+    /// prefix ("train", "valid", "test"); nil reads the unprefixed arrays, or `train_` when
+    /// that is all there is.
+    public static func load(npz path: String, part: String? = nil) throws(DataError) -> SequenceSet {
+        let archive = try NpzArchive.load(path: path)
+        let prefix: String
+        if let part {
+            prefix = part + "_"
+        } else {
+            prefix = archive.arrays["data"] != nil ? "" : "train_"
+        }
+        guard let data = archive.arrays[prefix + "data"] else {
+            let names = archive.arrays.keys.sorted().joined(separator: ", ")
+            throw .unsupported(path: path, reason: "has no '\(prefix)data' array (found \(names))",
+                               hint: "store sequences as a flat data [N, D] array and lengths [S], as in ../shared/datasets/README.md")
+        }
+        guard data.shape.count == 2, data.shape[1] > 0 else {
+            throw .unsupported(path: path, reason: "'\(prefix)data' has shape \(data.shape), expected [N, D]", hint: "reshape it to one row per event")
+        }
+        let lengths = archive.arrays[prefix + "lengths"].map { $0.values.map { Int($0) } } ?? [data.shape[0]]
+        guard lengths.allSatisfy({ $0 >= 0 }), lengths.reduce(0, +) == data.shape[0] else {
+            throw .unsupported(path: path, reason: "'\(prefix)lengths' sum to \(lengths.reduce(0, +)) but data has \(data.shape[0]) rows",
+                               hint: "lengths[s] must be the number of rows of sequence s")
+        }
+        let dims = data.shape[1]
+        if let bad = data.values.firstIndex(where: { !$0.isFinite }) {
+            throw .invalidValue(path: path, row: bad / dims, column: bad % dims, value: "\(data.values[bad])")
+        }
+        var offsets = [0]
+        for n in lengths { offsets.append(offsets.last! + n) }
+        return SequenceSet(dims: dims, values: data.values.map { Float($0) }, offsets: offsets)
+    }
+
+    /// Writes the same layout (`data` float32 `[N, D]`, `lengths` int32 `[S]`).
+    public func write(npz path: String) throws(FileWriteError) {
+        let lengths = (0..<sequenceCount).map { Double(length($0)) }
+        try NpzArchive(arrays: [
+            "data": NpyArray(descr: "<f4", shape: [eventCount, dims], values: values.map(Double.init)),
+            "lengths": NpyArray(descr: "<i4", shape: [sequenceCount], values: lengths),
+        ]).write(to: path)
+    }
+}
