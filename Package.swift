@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Baton: train small recurrent models and conduct them live.
-// Layers, dependencies one way: BatonCore ← BatonTraining, BatonInterop ← BatonCLI ← baton.
+// Layers, dependencies one way: BatonCore ← BatonTraining, BatonInterop, BatonEnsemble ← BatonCLI ← baton.
 
 let blasDependency: [Target.Dependency] = [
     .target(name: "_COpenBLAS", condition: .when(platforms: [.linux, .android, .windows]))
@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "baton-bench", targets: ["BatonBench"]),
         .library(name: "BatonCore", targets: ["BatonCore"]),
         .library(name: "BatonTraining", targets: ["BatonTraining"]),
+        .library(name: "BatonEnsemble", targets: ["BatonEnsemble"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,18 +48,23 @@ let package = Package(
             dependencies: ["BatonCore", "_CHDF5", "ZIPFoundation"]
         ),
         .target(
+            name: "BatonEnsemble",
+            dependencies: ["BatonCore"]
+        ),
+        .target(
             name: "BatonCLI",
             dependencies: [
-                "BatonCore", "BatonTraining", "BatonInterop",
+                "BatonCore", "BatonTraining", "BatonInterop", "BatonEnsemble",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "baton", dependencies: ["BatonCLI"]),
-        .executableTarget(name: "BatonBench", dependencies: ["BatonCore", "BatonTraining"]),
+        .executableTarget(name: "BatonBench", dependencies: ["BatonCore", "BatonTraining", "BatonEnsemble"]),
 
         // MARK: - Tests
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore"]),
         .testTarget(name: "BatonTrainingTests", dependencies: ["BatonCore", "BatonTraining"]),
+        .testTarget(name: "BatonEnsembleTests", dependencies: ["BatonEnsemble", "BatonCore", "BatonTraining"]),
         .testTarget(name: "BatonInteropTests", dependencies: ["BatonInterop", "BatonCore", "BatonTraining"]),
         .testTarget(name: "BatonCLITests", dependencies: ["BatonCLI", "BatonCore"]),
     ]

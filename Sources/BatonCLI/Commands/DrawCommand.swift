@@ -8,7 +8,8 @@ struct DrawCommand: ParsableCommand {
         commandName: "draw",
         abstract: "Draw with a stroke model: render generated handwriting or sketches as SVG.",
         discussion: """
-        Pen-up moves are not drawn. --samples draws several drawings side by side, each from the
+        Pen-up moves are not drawn. Several models are mixed as a mixture of mixtures with
+        --weights (e.g. morph between two handwriting styles). --samples draws several drawings side by side, each from the
         zero state. --prime continues strokes you give (an .npz or CSV of dx, dy, pen rows; the
         prime is drawn in blue). Temperature scales both the mixture choice and the spread;
         --pi-temperature and --sigma-temperature set them separately.
@@ -17,8 +18,11 @@ struct DrawCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "A stroke model (.safetensors).")
-    var model: String
+    @Argument(help: "A stroke model (.safetensors); several are mixed (a mixture of mixtures) by --weights.")
+    var models: [String]
+
+    @Option(name: .long, help: "Comma-separated weights when mixing several models (default: equal).")
+    var weights: String?
 
     @Option(name: .long, help: "Where to write the SVG.")
     var out: String
@@ -52,16 +56,17 @@ struct DrawCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try Model.load(path: model)
+        let entries = try ModelList.load(models)
+        let loaded = entries[0].model
         guard loaded.config.kind == .strokes else {
-            throw CommandError(message: "\(model) is a \(loaded.config.kind.rawValue) model, not a stroke model",
+            throw CommandError(message: "\(entries[0].path) is a \(loaded.config.kind.rawValue) model, not a stroke model",
                                hint: loaded.config.kind == .text ? "sample text with `baton sample`" : "generate events with `baton predict`")
         }
         let primePoints = try prime.map { try ContinuousDataInput.load($0).train } 
         if let primePoints, primePoints.dims != 3 { throw DataError.dimensionMismatch(path: prime!, expected: 3, found: primePoints.dims) }
         let count = steps ?? Int(loaded.metadata["typical_length"] ?? "") ?? 300
-        let generator = EventGenerator(model: loaded, piTemperature: piTemperature ?? temperature,
-                                       sigmaTemperature: sigmaTemperature ?? temperature, seed: seed ?? UInt64.random(in: 0...UInt64.max))
+        let generator = try EventSources.make(entries, weights: weights, piTemperature: piTemperature ?? temperature,
+                                              sigmaTemperature: sigmaTemperature ?? temperature, seed: seed ?? UInt64.random(in: 0...UInt64.max))
         var drawings: [StrokeSVG.Drawing] = []
         for _ in 0..<samples {
             generator.reset()
@@ -83,6 +88,6 @@ struct DrawCommand: ParsableCommand {
         let svg = StrokeSVG.render(drawings, yUp: loaded.metadata["y_axis"] == "up", cell: samples == 1 ? 900 : 300,
                                    columns: samples == 1 ? 1 : min(samples, 5), title: nil)
         try writeAtomically(Array(svg.utf8), to: out)
-        Terminal.writeError("wrote \(out): \(samples) drawing(s) of \(count) points from \(loaded.displayName)\n")
+        Terminal.writeError("wrote \(out): \(samples) drawing(s) of \(count) points from \(entries.map { $0.model.displayName }.joined(separator: " + "))\n")
     }
 }

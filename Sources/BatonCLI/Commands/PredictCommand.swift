@@ -16,8 +16,11 @@ struct PredictCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "A control model (.safetensors).")
-    var model: String
+    @Argument(help: "A control model (.safetensors); several are mixed (a mixture of mixtures) by --weights.")
+    var models: [String]
+
+    @Option(name: .long, help: "Comma-separated weights when mixing several models (default: equal).")
+    var weights: String?
 
     @Option(name: .long, help: "Events to generate.")
     var steps: Int = 50
@@ -40,12 +43,13 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try Model.load(path: model)
+        let entries = try ModelList.load(models)
+        let loaded = entries[0].model
         guard loaded.config.kind != .text else {
-            throw CommandError(message: "\(model) is a text model", hint: "sample text with `baton sample`")
+            throw CommandError(message: "\(entries[0].path) is a text model", hint: "sample text with `baton sample`")
         }
-        let generator = EventGenerator(model: loaded, piTemperature: piTemperature, sigmaTemperature: sigmaTemperature,
-                                       seed: seed ?? UInt64.random(in: 0...UInt64.max))
+        let generator = try EventSources.make(entries, weights: weights, piTemperature: piTemperature, sigmaTemperature: sigmaTemperature,
+                                              seed: seed ?? UInt64.random(in: 0...UInt64.max))
         if let prime {
             let events = try ContinuousDataInput.load(prime).train
             guard events.dims == loaded.config.inputSize else {

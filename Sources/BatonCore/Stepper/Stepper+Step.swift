@@ -62,8 +62,8 @@ extension Stepper {
     }
 }
 
-/// A copy of a stepper's recurrent state (h and c of every layer), for lookahead and
-/// catch-up. Reusing one snapshot allocates nothing after the first save.
+/// A copy of a stepper's state (h and c of every layer, and the head output they gave),
+/// for lookahead. Reusing one snapshot allocates nothing after the first save.
 public struct StepperState: Sendable, Equatable {
     public internal(set) var values: [Float] = []
     public init() {}
@@ -72,25 +72,30 @@ public struct StepperState: Sendable, Equatable {
 extension Stepper {
     public func save(into state: inout StepperState) {
         let hp = paddedUnits
-        let needed = 2 * hp * config.layers
+        let recurrent = 2 * hp * config.layers
+        let needed = recurrent + outputBuffer.count
         if state.values.count != needed { state.values = [Float](repeating: 0, count: needed) }
         state.values.withUnsafeMutableBufferPointer { out in
             for l in 0..<config.layers {
                 (out.baseAddress! + 2 &* l &* hp).update(from: inputs[l].pointer + inputWidths[l], count: hp)
                 (out.baseAddress! + (2 &* l &+ 1) &* hp).update(from: cells[l].pointer, count: hp)
             }
+            (out.baseAddress! + recurrent).update(from: outputBuffer.pointer, count: outputBuffer.count)
         }
     }
 
     public func restore(_ state: StepperState) {
         let hp = paddedUnits
-        precondition(state.values.count == 2 * hp * config.layers, "restore: snapshot of \(state.values.count) values, stepper needs \(2 * hp * config.layers)")
+        let recurrent = 2 * hp * config.layers
+        precondition(state.values.count == recurrent + outputBuffer.count,
+                     "restore: snapshot of \(state.values.count) values, stepper needs \(recurrent + outputBuffer.count)")
         state.values.withUnsafeBufferPointer { src in
             for l in 0..<config.layers {
                 (inputs[l].pointer + inputWidths[l]).update(from: src.baseAddress! + 2 &* l &* hp, count: hp)
                 cells[l].pointer.update(from: src.baseAddress! + (2 &* l &+ 1) &* hp, count: hp)
                 if l > 0 { inputs[l].pointer.update(from: inputs[l &- 1].pointer + inputWidths[l &- 1], count: hp) }
             }
+            outputBuffer.pointer.update(from: src.baseAddress! + recurrent, count: outputBuffer.count)
         }
     }
 }

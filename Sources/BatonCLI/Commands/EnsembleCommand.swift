@@ -1,0 +1,174 @@
+import ArgumentParser
+import BatonCore
+import BatonEnsemble
+import Foundation
+
+struct EnsembleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ensemble",
+        abstract: "Conduct several text models at once: mix their styles with live weights.",
+        discussion: """
+        Every model reads the same text; at each step their next-byte distributions are pooled
+        with the weights and one byte is drawn (Akten & Grierson 2016). Text is coloured by the
+        model that contributed most to each character when stdout is a terminal.
+
+        --interactive opens the terminal conductor: 1–9 solo a model, ←/→ pick a model, ↑/↓
+        move weight to or from it, 0 spreads the weights evenly, p toggles linear/product
+        pooling, l toggles lookahead, t/T lower/raise the temperature, space pauses, r resets,
+        q quits. Bars show each model's weight and the confidence of its distribution.
+
+        Example: baton ensemble Models/text/shakespeare.safetensors Models/text/kjv-bible.safetensors --weights 0.7,0.3
+        """
+    )
+
+    @Argument(help: "Text models (.safetensors), or folders of them.")
+    var models: [String]
+
+    @Option(name: .long, help: "Comma-separated weights, one per model (default: equal).")
+    var weights: String?
+
+    @Option(name: .long, help: "Bytes to generate (0 = until interrupted).")
+    var length: Int = 1000
+
+    @Option(name: .long, help: "Pooling: linear (the original rule) or product (product of experts).")
+    var pooling: String = "linear"
+
+    @Option(name: .long, help: "Skip models whose normalised weight is below this.")
+    var threshold: Float = 0.05
+
+    @Option(name: .long, help: "Lookahead sampling as CANDIDATES,DEPTH, e.g. 4,8.")
+    var lookahead: String?
+
+    @Option(name: .long, help: "Temperature applied to every model before pooling.")
+    var temperature: Float = 0.8
+
+    @Option(name: .long, help: "Text to start from.")
+    var prime: String?
+
+    @Option(name: .long, help: "Random seed (default: a new one each run).")
+    var seed: UInt64?
+
+    @Flag(name: .customLong("float16"), help: "Run with Float16 weights (faster for large models).")
+    var float16 = false
+
+    @Flag(name: .long, help: "Open the terminal conductor (needs a terminal).")
+    var interactive = false
+
+    @Option(name: .long, help: "Bytes per second in the conductor (0 = as fast as it goes).")
+    var rate: Double = 40
+
+    func validate() throws {
+        guard Pooling(rawValue: pooling) != nil else { throw ValidationError("--pooling must be linear or product, got '\(pooling)'") }
+        guard temperature > 0 else { throw ValidationError("--temperature must be > 0") }
+        guard threshold >= 0, threshold < 1 else { throw ValidationError("--threshold must be in [0, 1)") }
+        guard length >= 0 else { throw ValidationError("--length must be ≥ 0") }
+        if let lookahead { _ = try Self.parseLookahead(lookahead) }
+    }
+
+    static func parseLookahead(_ text: String) throws -> Lookahead {
+        let parts = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, parts[0] >= 1, parts[1] >= 0 else {
+            throw ValidationError("--lookahead must be CANDIDATES,DEPTH with candidates ≥ 1, e.g. 4,8; got '\(text)'")
+        }
+        return Lookahead(candidates: parts[0], depth: parts[1])
+    }
+
+    func run() throws {
+        let loaded = try ModelList.load(models)
+        guard loaded.allSatisfy({ $0.model.config.kind == .text }) else {
+            let bad = loaded.first { $0.model.config.kind != .text }
+            throw CommandError(message: "\(bad?.path ?? "") is a \(bad?.model.config.kind.rawValue ?? "") model; `baton ensemble` mixes text models",
+                               hint: "mix stroke models with `baton draw A B --weights …` and control models with `baton predict A B --weights …`")
+        }
+        var settings = EnsembleSettings(weights: try ModelList.weights(weights, count: loaded.count))
+        settings.pooling = Pooling(rawValue: pooling) ?? .linear
+        settings.threshold = threshold
+        settings.temperature = temperature
+        settings.lookahead = try lookahead.map(Self.parseLookahead)
+        let ensemble = TextEnsemble(models: loaded.map(\.model), settings: settings, precision: float16 ? .float16 : .float32,
+                                    seed: seed ?? UInt64.random(in: 0...UInt64.max))
+        ensemble.prime(Array((prime ?? "").utf8))
+        if interactive {
+            guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+                throw CommandError(message: "--interactive needs a terminal on stdin and stdout", hint: "run it in a terminal (or tmux), or drop --interactive")
+            }
+            try TerminalConductor(ensemble: ensemble, names: loaded.map { $0.model.displayName },
+                                  colours: loaded.map { $0.model.colour }, prime: prime ?? "", rate: rate > 0 ? rate : 1e9).run()
+            return
+        }
+        Interrupt.install()
+        var painter = TextPainter(colours: loaded.map { $0.model.colour }, enabled: Terminal.stdoutIsTerminal)
+        if let prime { Terminal.write(prime) }
+        var pending = ""
+        var count = 0
+        while length == 0 || count < length, !Interrupt.isRequested {
+            let symbol = ensemble.step()
+            pending += painter.push(symbol.byte, dominant: symbol.dominant)
+            count += 1
+            if pending.count >= 16 || pending.hasSuffix("\n") { Terminal.write(pending); pending = "" }
+        }
+        Terminal.write(pending + painter.finish() + "\n")
+    }
+}
+
+/// Models named on the command line, folders expanded to the .safetensors inside.
+enum ModelList {
+    struct Entry { var path: String; var model: Model }
+
+    static func load(_ arguments: [String]) throws -> [Entry] {
+        var paths: [String] = []
+        for argument in arguments {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: argument, isDirectory: &isFolder), isFolder.boolValue {
+                let inside = (try? FileManager.default.contentsOfDirectory(atPath: argument)) ?? []
+                paths += inside.filter { $0.hasSuffix(".safetensors") && !$0.hasSuffix(".state.safetensors") }.sorted()
+                    .map { (argument as NSString).appendingPathComponent($0) }
+            } else {
+                paths.append(argument)
+            }
+        }
+        guard !paths.isEmpty else { throw CommandError(message: "no models found in \(arguments.joined(separator: ", "))", hint: "give .safetensors files or folders holding them") }
+        return try paths.map { Entry(path: $0, model: try Model.load(path: $0)) }
+    }
+
+    /// "0.7,0.3" → [0.7, 0.3]; nil → equal weights.
+    static func weights(_ text: String?, count: Int) throws -> [Float] {
+        guard let text else { return [Float](repeating: 1, count: count) }
+        let values = text.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.count == count, values.allSatisfy({ $0 != nil && $0! >= 0 && $0!.isFinite }) else {
+            throw CommandError(message: "--weights '\(text)' must be \(count) non-negative numbers, one per model", hint: "e.g. --weights \(Array(repeating: "1", count: count).joined(separator: ","))")
+        }
+        return values.map { $0! }
+    }
+}
+
+/// Colours generated text by the model that contributed most to each character, with
+/// 24-bit ANSI colours from the models' metadata. Multi-byte characters wait until complete.
+struct TextPainter {
+    let colours: [String?]
+    let enabled: Bool
+    private var assembler = UTF8Assembler()
+    private var current: Int?
+
+    init(colours: [String?], enabled: Bool) {
+        self.colours = colours
+        self.enabled = enabled
+    }
+
+    mutating func push(_ byte: UInt8, dominant: Int) -> String {
+        let text = assembler.push(byte)
+        guard enabled, !text.isEmpty else { return text }
+        guard dominant != current else { return text }
+        current = dominant
+        return Self.escape(colours[dominant] ?? ModelStyle.palette[dominant % ModelStyle.palette.count]) + text
+    }
+
+    mutating func finish() -> String {
+        assembler.flush() + (enabled ? "\u{1B}[0m" : "")
+    }
+
+    static func escape(_ hex: String) -> String {
+        let value = UInt32(hex.dropFirst(), radix: 16) ?? 0xFFFFFF
+        return "\u{1B}[38;2;\(value >> 16 & 0xFF);\(value >> 8 & 0xFF);\(value & 0xFF)m"
+    }
+}

@@ -1,0 +1,180 @@
+import BatonCore
+import Foundation
+
+/// What one step of a continuous ensemble emitted.
+public struct EnsembleEvent: Sendable, Equatable {
+    /// The event in the data's own units (dt first for control; dx, dy, pen for strokes).
+    public var values: [Float]
+    /// The member whose component was drawn.
+    public var source: Int
+    /// Each member's share πᵢ pᵢ(x) / Σⱼ πⱼ pⱼ(x) of the emitted event (0 for skipped members).
+    public var shares: [Float]
+}
+
+/// Control or stroke models of the same dimension mixed live: a mixture of mixtures. With
+/// member weights πᵢ and each member's component weights πᵢₖ (at the π-temperature), the
+/// pooled density is Σᵢ Σₖ πᵢ πᵢₖ N(x; μᵢₖ, σᵢₖ² τσ): a component is drawn with probability
+/// πᵢ πᵢₖ, then a point from it. Each member keeps its own normalisation, so members
+/// trained on differently scaled data still mix in the data's units. Threshold and
+/// catch-up work as in `TextEnsemble`.
+public final class EventEnsemble: @unchecked Sendable {
+    public let models: [Model]
+    public let controls: EnsembleControls
+    public var rng: SeededGenerator
+    public let dims: Int
+    let members: [EnsembleMember<[Float]>]
+    let history: StreamHistory<[Float]>
+    let background: BackgroundCatchUp<[Float]>
+    public private(set) var lastActive: [Int] = []
+    public private(set) var lastWeights: [Float] = []
+    /// dt floor for control members (IMPSY clips at 0.000454 s).
+    public var minimumDt: Float = 0.000_454
+
+    public init(models: [Model], settings: EnsembleSettings? = nil, precision: WeightPrecision = .float32, seed: UInt64) {
+        precondition(!models.isEmpty, "EventEnsemble needs models")
+        let kind = models[0].config.kind, dims = models[0].config.inputSize
+        precondition(kind != .text && models.allSatisfy { $0.config.kind == kind && $0.config.inputSize == dims },
+                     "EventEnsemble needs control or stroke models of one kind and dimension")
+        self.models = models
+        self.dims = dims
+        var initial = settings ?? EnsembleSettings(weights: [Float](repeating: 1, count: models.count))
+        if initial.weights.count != models.count { initial.weights = [Float](repeating: 1, count: models.count) }
+        controls = EnsembleControls(initial)
+        rng = SeededGenerator(seed: seed)
+        members = models.enumerated().map { i, model in
+            EnsembleMember<[Float]>(index: i, model: model, precision: precision) { stepper, event in stepper.step(input: event) }
+        }
+        history = StreamHistory(capacity: TextEnsemble.historyLength)
+        background = BackgroundCatchUp(members: members, history: history)
+    }
+
+    deinit { background.stop() }
+
+    public var kind: ModelKind { models[0].config.kind }
+
+    public func reset() {
+        for member in members { member.withLock { member.reset() } }
+        history.clear()
+    }
+
+    /// Feeds an event that happened (the performer's) without sampling.
+    public func feed(_ event: [Float]) {
+        precondition(event.count == dims, "feed: \(event.count) values for \(dims)-d models")
+        history.append(event)
+    }
+
+    /// Draws the next event from the mixture of mixtures and appends it to the stream.
+    public func step() -> EnsembleEvent {
+        if history.count == 0 { history.append([Float](repeating: 0, count: dims)) }
+        let settings = controls.snapshot
+        let (active, weights) = settings.activeMembers()
+        background.update(skipped: members.indices.filter { !active.contains($0) })
+        lastActive = active
+        lastWeights = weights
+        let target = history.count
+        for i in active { members[i].withLock { _ = members[i].catchUp(to: target, history: history) } }
+        let (member, component) = drawComponent(active: active, weights: weights, piTemperature: settings.piTemperature)
+        let values = sample(member: member, component: component, piTemperature: settings.piTemperature, sigmaTemperature: settings.sigmaTemperature)
+        let shares = attribution(of: values, active: active, weights: weights, piTemperature: settings.piTemperature)
+        history.append(values)
+        return EnsembleEvent(values: values, source: member, shares: shares)
+    }
+
+    /// Component weights of every active member at the π-temperature, times the member weight.
+    func drawComponent(active: [Int], weights: [Float], piTemperature: Float) -> (member: Int, component: Int) {
+        var choices: [(Int, Int, Float)] = []
+        for (k, i) in active.enumerated() {
+            let (logits, count) = Self.logits(members[i])
+            var probabilities = [Float](repeating: 0, count: count)
+            probabilities.withUnsafeMutableBufferPointer {
+                Categorical.softmax(UnsafeBufferPointer(start: logits, count: count), temperature: max(piTemperature, 1e-4), into: $0)
+            }
+            for (m, p) in probabilities.enumerated() { choices.append((i, m, weights[k] * p)) }
+        }
+        let pick = choices.map(\.2).withUnsafeBufferPointer { Categorical.sampleIndex($0, uniform: rng.nextFloat()) }
+        return (choices[pick].0, choices[pick].1)
+    }
+
+    /// Where a member's π logits start and how many there are.
+    static func logits(_ member: EnsembleMember<[Float]>) -> (UnsafePointer<Float>, Int) {
+        let out = member.stepper.output.baseAddress!
+        switch member.model.config.head {
+        case .mixtureDensity(let d, let k, _): return (out + 2 * k * d, k)
+        case .strokes(let k): return (out + StrokeMixture.Layout(mixtures: k).logits, k)
+        case .categorical: preconditionFailure("categorical head in an event ensemble")
+        }
+    }
+
+    /// One point from component `m` of `member`, in the data's units.
+    func sample(member index: Int, component m: Int, piTemperature: Float, sigmaTemperature: Float) -> [Float] {
+        let member = members[index], out = member.stepper.output.baseAddress!
+        let n = member.model.normalisation ?? .identity(dims: dims)
+        let spread = Double(sigmaTemperature).squareRoot()
+        var z = [Float](repeating: 0, count: dims)
+        switch member.model.config.head {
+        case .mixtureDensity(let d, let k, let sigma):
+            for j in 0..<d {
+                z[j] = Float(Double(out[m * d + j]) + MixtureDensity.sigma(Double(out[k * d + m * d + j]), sigma) * spread * rng.nextGaussian())
+            }
+        case .strokes(let k):
+            let l = StrokeMixture.Layout(mixtures: k)
+            let sx = Foundation.exp(Double(out[l.sigma + 2 * m])) * spread, sy = Foundation.exp(Double(out[l.sigma + 2 * m + 1])) * spread
+            let rho = Foundation.tanh(Double(out[l.rho + m]))
+            let z1 = rng.nextGaussian(), z2 = rng.nextGaussian()
+            z[0] = Float(Double(out[l.mu + 2 * m]) + sx * z1)
+            z[1] = Float(Double(out[l.mu + 2 * m + 1]) + sy * (rho * z1 + max(1 - rho * rho, 0).squareRoot() * z2))
+            z[2] = rng.nextDouble() < 1 / (1 + Foundation.exp(-Double(out[l.pen]) / Double(max(piTemperature, 1e-4)))) ? 1 : 0
+        case .categorical:
+            preconditionFailure("categorical head in an event ensemble")
+        }
+        var x = (0..<dims).map { z[$0] * n.scale[$0] + n.offset[$0] }
+        if kind == .strokes { x[2] = z[2] } else {
+            x[0] = max(x[0], minimumDt)
+            if let range = ValueRange(metadata: member.model.metadata, dims: dims) {
+                for j in 1..<dims { x[j] = min(max(x[j], range.minimum[j]), range.maximum[j]) }
+            }
+        }
+        return x
+    }
+
+    /// log Σᵢ πᵢ pᵢ(x) over the members active in the last step: the pooled density of a
+    /// point in data units (at π- and σ-temperature 1).
+    public func pooledLogDensity(of x: [Float]) -> Double {
+        let terms = memberLogTerms(x, active: lastActive, weights: lastWeights)
+        let maximum = terms.max() ?? 0
+        return maximum + Foundation.log(terms.reduce(0) { $0 + Foundation.exp($1 - maximum) })
+    }
+
+    /// πᵢ pᵢ(x) / Σ πⱼ pⱼ(x), densities in data units (each member's Jacobian included).
+    func attribution(of x: [Float], active: [Int], weights: [Float], piTemperature: Float) -> [Float] {
+        let logTerms = memberLogTerms(x, active: active, weights: weights)
+        let maximum = logTerms.max() ?? 0
+        let total = logTerms.reduce(0) { $0 + Foundation.exp($1 - maximum) }
+        var shares = [Float](repeating: 0, count: members.count)
+        for (k, i) in active.enumerated() { shares[i] = Float(Foundation.exp(logTerms[k] - maximum) / total) }
+        return shares
+    }
+
+    /// log πᵢ + log pᵢ(x) for each active member.
+    func memberLogTerms(_ x: [Float], active: [Int], weights: [Float]) -> [Double] {
+        var logTerms: [Double] = []
+        for (k, i) in active.enumerated() {
+            let model = members[i].model, out = members[i].stepper.output.baseAddress!
+            let n = model.normalisation ?? .identity(dims: dims)
+            let z = (0..<dims).map { (x[$0] - n.offset[$0]) / n.scale[$0] }
+            let continuous = kind == .strokes ? 2 : dims
+            var logJacobian = 0.0
+            for j in 0..<continuous { logJacobian += Foundation.log(Double(abs(n.scale[j]))) }
+            let logP: Double = z.withUnsafeBufferPointer { zp in
+                switch model.config.head {
+                case .mixtureDensity(let d, let k, let sigma):
+                    MixtureDensity.logLikelihood(out, x: zp.baseAddress!, dims: d, mixtures: k, sigma: sigma)
+                case .strokes(let k): StrokeMixture.logLikelihood(out, point: zp.baseAddress!, mixtures: k)
+                case .categorical: 0
+                }
+            }
+            logTerms.append(Foundation.log(Double(max(weights[k], 1e-30))) + logP - logJacobian)
+        }
+        return logTerms
+    }
+}

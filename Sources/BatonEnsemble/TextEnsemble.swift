@@ -1,0 +1,142 @@
+import BatonCore
+import Dispatch
+import Foundation
+
+/// What one step of a text ensemble emitted.
+public struct EnsembleSymbol: Sendable, Equatable {
+    /// The UTF-8 byte.
+    public var byte: UInt8
+    /// The member with the largest share of the emitted byte.
+    public var dominant: Int
+    /// Each member's share πᵢ yᵢ(c) / Σⱼ πⱼ yⱼ(c) of the emitted byte (0 for skipped members).
+    public var shares: [Float]
+}
+
+/// n text models run side by side on one stream; live weights decide how their next-byte
+/// distributions pool into one (Akten & Grierson, "Real-time interactive sequence generation
+/// and control with RNN ensembles", 2016). At step t, with y_tⁱ = P(x_{t+1} | x_≤t, θᵢ):
+/// ρ_t = π_t Ω_t / |π_t Ω_t|₁ (linear) or ρ_t ∝ Π (yⁱ)^πᵢ (product); a byte is drawn from
+/// ρ_t and fed back to every active member.
+///
+/// `step()` is called from one thread; `controls` may be changed from any thread.
+public final class TextEnsemble: @unchecked Sendable {
+    public let models: [Model]
+    public let controls: EnsembleControls
+    public var rng: SeededGenerator
+    let members: [EnsembleMember<UInt8>]
+    let history: StreamHistory<UInt8>
+    let background: BackgroundCatchUp<UInt8>
+    /// Per member: log-probabilities at the current temperature `[V]`, and for which stream
+    /// position and temperature they were computed.
+    let logProbabilities: [FloatBuffer]
+    var computedFor: [(position: Int, temperature: Float)]
+    /// The pooled distribution of the last step `[V]`.
+    public let joint = FloatBuffer(count: ModelConfig.byteVocabulary)
+    /// Members that took part in the last step, and their renormalised weights.
+    public private(set) var lastActive: [Int] = []
+    public private(set) var lastWeights: [Float] = []
+    let lookaheadState: LookaheadScratch
+    /// Worker threads for stepping members in parallel.
+    public var threads: Int
+
+    public static let vocabulary = ModelConfig.byteVocabulary
+    /// Catch-up horizon: a member that was skipped for longer restarts on this many bytes.
+    public static let historyLength = 256
+
+    public init(models: [Model], settings: EnsembleSettings? = nil, precision: WeightPrecision = .float32, seed: UInt64,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        precondition(!models.isEmpty && models.allSatisfy { $0.config.kind == .text }, "TextEnsemble needs text models")
+        self.models = models
+        var initial = settings ?? EnsembleSettings(weights: [Float](repeating: 1, count: models.count))
+        if initial.weights.count != models.count { initial.weights = [Float](repeating: 1, count: models.count) }
+        controls = EnsembleControls(initial)
+        rng = SeededGenerator(seed: seed)
+        members = models.enumerated().map { i, model in
+            EnsembleMember<UInt8>(index: i, model: model, precision: precision) { stepper, byte in stepper.step(symbol: Int(byte)) }
+        }
+        history = StreamHistory(capacity: Self.historyLength)
+        background = BackgroundCatchUp(members: members, history: history)
+        logProbabilities = models.map { _ in FloatBuffer(count: Self.vocabulary) }
+        computedFor = models.map { _ in (-1, 0) }
+        lookaheadState = LookaheadScratch(members: models.count)
+        self.threads = threads
+    }
+
+    deinit { background.stop() }
+
+    /// Bytes fed to the ensemble so far (prime and generated).
+    public var position: Int { history.count }
+
+    /// Forgets everything: every member back to the zero state, the stream emptied.
+    public func reset() {
+        for member in members { member.withLock { member.reset() } }
+        history.clear()
+        for i in computedFor.indices { computedFor[i] = (-1, 0) }
+    }
+
+    /// Resets, then feeds `bytes` (a newline when empty) as context.
+    public func prime(_ bytes: [UInt8]) {
+        reset()
+        for byte in bytes.isEmpty ? [0x0A] : bytes { history.append(byte) }
+    }
+
+    /// Draws one byte from the pooled distribution and appends it to the stream.
+    public func step() -> EnsembleSymbol {
+        if history.count == 0 { prime([]) }
+        let settings = controls.snapshot
+        let (active, weights) = settings.activeMembers()
+        background.update(skipped: members.indices.filter { !active.contains($0) })
+        lastActive = active
+        lastWeights = weights
+        prepare(active, temperature: settings.temperature)
+        pool(active, weights: weights, pooling: settings.pooling, into: joint.pointer)
+        let byte: Int
+        if let lookahead = settings.lookahead, lookahead.depth > 0 || lookahead.candidates > 1 {
+            byte = chooseWithLookahead(lookahead, active: active, weights: weights, settings: settings)
+        } else {
+            byte = Categorical.sampleIndex(UnsafeBufferPointer(joint.buffer), uniform: rng.nextFloat())
+        }
+        let shares = Self.attribution(byte: byte, active: active, weights: weights, memberCount: members.count) {
+            Foundation.exp(Double(logProbabilities[$0].pointer[$1]))
+        }
+        let dominant = shares.indices.max { shares[$0] < shares[$1] } ?? 0
+        history.append(UInt8(byte))
+        background.update(skipped: members.indices.filter { !active.contains($0) })
+        return EnsembleSymbol(byte: UInt8(byte), dominant: dominant, shares: shares)
+    }
+
+    /// Brings every active member to the current stream position (catching up when it
+    /// re-enters) and computes its log-probabilities at `temperature`, members in parallel.
+    func prepare(_ active: [Int], temperature: Float) {
+        let target = history.count
+        let work = active.filter { computedFor[$0].position != target || computedFor[$0].temperature != temperature }
+        parallel(work.count) { k in
+            let i = work[k], member = members[i]
+            member.withLock {
+                member.catchUp(to: target, history: history)
+                Self.logSoftmax(member.stepper.output, temperature: temperature, into: logProbabilities[i].pointer)
+            }
+        }
+        for i in work { computedFor[i] = (target, temperature) }
+    }
+
+    /// Runs `body(0..<count)` across the worker threads (inline when there is one job).
+    func parallel(_ count: Int, _ body: (Int) -> Void) {
+        guard count > 1, threads > 1 else { for k in 0..<count { body(k) }; return }
+        nonisolated(unsafe) let body = body
+        let parts = min(threads, count)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            var k = part
+            while k < count { body(k); k += parts }
+        }
+    }
+
+    /// The latest distribution of member `index` (probabilities at the current temperature),
+    /// for visualisers. Valid for members that took part in the last step.
+    public func distribution(of index: Int) -> [Float] {
+        (0..<Self.vocabulary).map { Foundation.exp(logProbabilities[index].pointer[$0]) }
+    }
+
+    /// The pooled distribution of the last step.
+    public var jointDistribution: [Float] { joint.array }
+}
