@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "BatonCore", targets: ["BatonCore"]),
         .library(name: "BatonTraining", targets: ["BatonTraining"]),
         .library(name: "BatonEnsemble", targets: ["BatonEnsemble"]),
+        .library(name: "BatonOSC", targets: ["BatonOSC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,6 +48,7 @@ let package = Package(
             name: "BatonInterop",
             dependencies: ["BatonCore", "_CHDF5", "ZIPFoundation"]
         ),
+        .target(name: "BatonOSC"),
         .target(
             name: "BatonEnsemble",
             dependencies: ["BatonCore"]
@@ -64,6 +66,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore"]),
         .testTarget(name: "BatonTrainingTests", dependencies: ["BatonCore", "BatonTraining"]),
+        .testTarget(name: "BatonOSCTests", dependencies: ["BatonOSC"]),
         .testTarget(name: "BatonEnsembleTests", dependencies: ["BatonEnsemble", "BatonCore", "BatonTraining"]),
         .testTarget(name: "BatonInteropTests", dependencies: ["BatonInterop", "BatonCore", "BatonTraining"]),
         .testTarget(name: "BatonCLITests", dependencies: ["BatonCLI", "BatonCore"]),

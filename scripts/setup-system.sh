@@ -34,6 +34,7 @@ if [ "$profile" = test ]; then
   python3 -c "import websockets" 2>/dev/null || need+=(websockets)
   python3 -c "import numpy" 2>/dev/null || need+=(numpy)
   python3 -c "import pytest" 2>/dev/null || need+=(pytest)
+  python3 -c "import h5py" 2>/dev/null || need+=(h5py)
   if [ ${#need[@]} -gt 0 ]; then
     echo "installing Python test peers: ${need[*]}" >&2
     python3 -m pip install --quiet "${need[@]}"

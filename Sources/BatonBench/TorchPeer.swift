@@ -12,9 +12,14 @@ struct TorchPeer {
         return TorchPeer(python: python, version: version)
     }
 
-    /// Runs the peer script with `arguments` and returns its JSON object, or nil on failure.
-    func measure(_ arguments: [String]) -> [String: Any]? {
-        let script = Paths.root.appendingPathComponent("bench/peers/torch_lstm.py").path
+    /// Runs bench/peers/torch_lstm.py with `arguments`; its JSON object, or nil on failure.
+    func measure(_ arguments: [String]) -> [String: Any]? { run(script: "torch_lstm.py", arguments) }
+
+    /// Runs bench/peers/mdrnn_peers.py (PyTorch, Keras, TFLite) with `arguments`.
+    func measureMDN(_ arguments: [String]) -> [String: Any]? { run(script: "mdrnn_peers.py", arguments) }
+
+    private func run(script name: String, _ arguments: [String]) -> [String: Any]? {
+        let script = Paths.root.appendingPathComponent("bench/peers/\(name)").path
         guard let out = try? Self.run(python, [script] + arguments),
               let line = out.split(separator: "\n").last,
               let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }

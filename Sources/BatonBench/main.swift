@@ -2,7 +2,7 @@ import BatonCore
 import Foundation
 
 // `baton-bench [section…] [--quick]`: Baton's speed beside its peers, in one run.
-// Sections: step, train (default: all). See docs/benchmarks.md for the figures.
+// Sections: step, train, mdn, ensemble (default: all). See docs/benchmarks.md for the figures.
 let options = BenchOptions(CommandLine.arguments.dropFirst())
 let peer = TorchPeer.detect()
 print("Baton benchmarks — \(Machine.summary)")
@@ -10,3 +10,5 @@ print(peer.map { "peer: PyTorch \($0.version) (\($0.python))" } ?? "peer: PyTorc
 print()
 if options.wants("step") { StepLatencyBench.run(options: options, peer: peer) }
 if options.wants("train") { TrainingThroughputBench.run(options: options, peer: peer) }
+if options.wants("mdn") { MixtureDensityBench.run(options: options, peer: peer) }
+if options.wants("ensemble") { EnsembleBench.run(options: options) }

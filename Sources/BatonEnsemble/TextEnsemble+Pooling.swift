@@ -2,15 +2,28 @@ import BatonCore
 import Foundation
 
 extension TextEnsemble {
-    /// log softmax(logits / τ) into `out`, max subtracted first.
+    /// log softmax(logits / τ) into `out`, max subtracted first; eight lanes at a time
+    /// (the vocabulary, 256, is a multiple of 8).
     static func logSoftmax(_ logits: UnsafeBufferPointer<Float>, temperature: Float, into out: UnsafeMutablePointer<Float>) {
+        precondition(logits.count % 8 == 0, "logSoftmax: \(logits.count) logits is not a multiple of 8")
         let inverse = 1 / max(temperature, 1e-4)
-        var maximum = -Float.infinity
-        for v in logits { maximum = max(maximum, v) }
-        var sum: Float = 0
-        for v in logits { sum += Foundation.exp((v - maximum) * inverse) }
-        let logSum = Foundation.log(sum)
-        for j in 0..<logits.count { out[j] = (logits[j] - maximum) * inverse - logSum }
+        let raw = UnsafeRawPointer(logits.baseAddress!)
+        var maxima = SIMD8<Float>(repeating: -.infinity)
+        for j in stride(from: 0, to: logits.count, by: 8) {
+            maxima = pointwiseMax(maxima, raw.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self))
+        }
+        let maximum = maxima.max()
+        var sums = SIMD8<Float>()
+        for j in stride(from: 0, to: logits.count, by: 8) {
+            let z = (raw.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) - SIMD8(repeating: maximum)) * SIMD8(repeating: inverse)
+            UnsafeMutableRawPointer(out + j).storeBytes(of: z, as: SIMD8<Float>.self)
+            sums += VectorMath.exp(z)
+        }
+        let logSum = SIMD8<Float>(repeating: Foundation.log(sums.sum()))
+        for j in stride(from: 0, to: logits.count, by: 8) {
+            let z = UnsafeMutableRawPointer(out + j).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(out + j).storeBytes(of: z - logSum, as: SIMD8<Float>.self)
+        }
     }
 
     /// Pools the active members' current distributions into `joint` (probabilities).
@@ -26,13 +39,20 @@ extension TextEnsemble {
         precondition(logProbabilities.count == weights.count && !weights.isEmpty, "pool: \(logProbabilities.count) members, \(weights.count) weights")
         switch pooling {
         case .linear:
-            var total: Float = 0
-            for j in 0..<count {
-                var p: Float = 0
-                for (i, logY) in logProbabilities.enumerated() { p += weights[i] * Foundation.exp(logY[j]) }
-                joint[j] = p
-                total += p
+            joint.update(repeating: 0, count: count)
+            for (i, logY) in logProbabilities.enumerated() {
+                let w = SIMD8<Float>(repeating: weights[i])
+                var j = 0
+                while j + 8 <= count {
+                    let y = VectorMath.exp(UnsafeRawPointer(logY + j).loadUnaligned(as: SIMD8<Float>.self))
+                    let slot = UnsafeMutableRawPointer(joint + j)
+                    slot.storeBytes(of: slot.loadUnaligned(as: SIMD8<Float>.self).addingProduct(w, y), as: SIMD8<Float>.self)
+                    j += 8
+                }
+                while j < count { joint[j] += weights[i] * Foundation.exp(logY[j]); j += 1 }
             }
+            var total: Float = 0
+            for j in 0..<count { total += joint[j] }
             let scale = total > 0 ? 1 / total : 0
             for j in 0..<count { joint[j] *= scale }
         case .product:

@@ -89,3 +89,24 @@ import Testing
         #expect(abs(cell.pointer[0] - 0.5) < 1e-6 && abs(hidden.pointer[0]) < 1e-6)
     }
 }
+
+@Suite struct SmallGemmTests {
+    @Test(arguments: [(1, 16, 3), (4, 16, 8), (7, 40, 5), (32, 256, 64), (5, 20, 9), (9, 64, 256)])
+    func blockedProductEqualsNaiveReference(m: Int, n: Int, k: Int) {
+        var rng = SeededGenerator(seed: UInt64(m * 10_000 + n * 100 + k))
+        let a = (0..<(m * k)).map { _ in Float(rng.nextGaussian()) }
+        let b = (0..<(k * n)).map { _ in Float(rng.nextGaussian()) }
+        let c0 = (0..<(m * n)).map { _ in Float(rng.nextGaussian()) }
+        var expected = c0
+        SmallGemm.referenceMultiplyAdd(m: m, n: n, k: k, a: a, b: b, c: &expected)
+        var c = c0
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    SmallGemm.multiplyAdd(m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: n, c: cp.baseAddress!, ldc: n)
+                }
+            }
+        }
+        for i in c.indices { #expect(abs(c[i] - expected[i]) <= 1e-4 * Float(k).squareRoot(), "element \(i)") }
+    }
+}

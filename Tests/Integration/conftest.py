@@ -53,3 +53,33 @@ def pytest_configure(config):
     if not BATON.exists():
         raise pytest.UsageError(f"{BATON} is missing: run ./scripts/build-release.sh (make test does)")
     os.environ.setdefault("BATON_TEST", "1")
+
+
+@pytest.fixture(scope="session")
+def second_text_model(tmp_path_factory):
+    """Another small text model, on Shakespeare, to mix with the Baudelaire one."""
+    folder = tmp_path_factory.mktemp("model2")
+    corpus = folder / "shakespeare-head.txt"
+    corpus.write_bytes((SHARED / "datasets" / "text" / "shakespeare.txt").read_bytes()[:40_000])
+    out = folder / "shakespeare.safetensors"
+    run("train", "text", corpus, "--size", "s", "--epochs", "2", "--batch", "16", "--window", "64",
+        "--out", out, "--seed", "4", "--name", "Shakespeare", "--colour", "#ff7a45", check=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def control_model(tmp_path_factory):
+    """A tiny control model trained on real IMPSY data."""
+    out = tmp_path_factory.mktemp("control") / "control.safetensors"
+    run("train", "control", SHARED / "datasets" / "control" / "impsy-4d.npz", "--size", "xs", "--epochs", "2",
+        "--out", out, "--seed", "1", check=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def stroke_model(tmp_path_factory):
+    """A tiny stroke model trained on real kanji."""
+    out = tmp_path_factory.mktemp("strokes") / "kanji.safetensors"
+    run("train", "strokes", SHARED / "datasets" / "strokes" / "kanji.npz", "--size", "xs", "--mixtures", "5",
+        "--epochs", "1", "--out", out, "--seed", "1", check=True)
+    return out

@@ -13,7 +13,7 @@ public final class EventGenerator {
     public var sigmaTemperature: Float
     public var rng: SeededGenerator
     public var minimumDt: Float = 0.000_454
-    private let sampled: FloatBuffer
+    private let sampled: FloatBuffer, event: FloatBuffer
     private let normalisation: Normalisation
     private let range: ValueRange?
     private var hasOutput = false
@@ -26,6 +26,7 @@ public final class EventGenerator {
         self.sigmaTemperature = sigmaTemperature
         rng = SeededGenerator(seed: seed)
         sampled = FloatBuffer(count: model.config.inputSize)
+        event = FloatBuffer(count: model.config.inputSize)
         normalisation = model.normalisation ?? .identity(dims: model.config.inputSize)
         range = ValueRange(metadata: model.metadata, dims: model.config.inputSize)
     }
@@ -46,9 +47,13 @@ public final class EventGenerator {
     public func feed(_ event: [Float]) { event.withUnsafeBufferPointer { feed($0) } }
 
     /// Draws the next event from the current prediction (data units) without feeding it.
-    /// Before anything was fed, the model is primed with a zero event.
-    public func sample() -> [Float] {
-        if !hasOutput { feed([Float](repeating: 0, count: dims)) }
+    /// Before anything was fed, the model is primed with a zero event. Allocation-free: the
+    /// result is valid until the next call.
+    public func sampleEvent() -> UnsafeBufferPointer<Float> {
+        if !hasOutput {
+            event.zero()
+            feed(UnsafeBufferPointer(event.buffer))
+        }
         let out = stepper.output.baseAddress!
         switch model.config.head {
         case .mixtureDensity(let d, let k, let sigma):
@@ -60,23 +65,30 @@ public final class EventGenerator {
         case .categorical:
             preconditionFailure("categorical head in EventGenerator")
         }
-        var event = (0..<dims).map { sampled.pointer[$0] * normalisation.scale[$0] + normalisation.offset[$0] }
+        let x = event.pointer, z = sampled.pointer
+        for j in 0..<dims { x[j] = z[j] * normalisation.scale[j] + normalisation.offset[j] }
         switch model.config.kind {
         case .control:
-            event[0] = max(event[0], minimumDt)
-            if let range { for j in 1..<dims { event[j] = min(max(event[j], range.minimum[j]), range.maximum[j]) } }
-        case .strokes: event[2] = sampled.pointer[2]
+            x[0] = max(x[0], minimumDt)
+            if let range { for j in 1..<dims { x[j] = min(max(x[j], range.minimum[j]), range.maximum[j]) } }
+        case .strokes: x[2] = z[2]
         case .text: break
         }
-        return event
+        return UnsafeBufferPointer(event.buffer)
     }
 
-    /// Samples the next event and feeds it back (the model playing on its own).
-    public func next() -> [Float] {
-        let event = sample()
-        feed(event)
-        return event
+    /// Samples the next event and feeds it back (the model playing on its own), without
+    /// allocating; the result is valid until the next call.
+    @discardableResult
+    public func nextEvent() -> UnsafeBufferPointer<Float> {
+        let x = sampleEvent()
+        feed(x)
+        return x
     }
+
+    public func sample() -> [Float] { Array(sampleEvent()) }
+
+    public func next() -> [Float] { Array(nextEvent()) }
 }
 
 /// The smallest and largest value of each dimension a control model was trained on,

@@ -65,8 +65,12 @@ extension LSTMLayer {
             let dh = dH + t * bh + first * h
             if t < steps - 1 {
                 // dh_t += dz_{t+1} · W_hh  ([B, 4H] × [4H, H])
-                BLAS.gemm(m: count, n: h, k: g4, a: dZ + ((t + 1) * rows + first) * g4, lda: g4, b: p + weightHH, ldb: h,
-                          beta: 1, c: dh, ldc: h)
+                if recurrentTransposed != nil {
+                    SmallGemm.multiplyAdd(m: count, n: h, k: g4, a: dZ + ((t + 1) * rows + first) * g4, lda: g4, b: p + weightHH, ldb: h, c: dh, ldc: h)
+                } else {
+                    BLAS.gemm(m: count, n: h, k: g4, a: dZ + ((t + 1) * rows + first) * g4, lda: g4, b: p + weightHH, ldb: h,
+                              beta: 1, c: dh, ldc: h)
+                }
             }
             let z = gates.pointer + (t * rows + first) * g4
             let cPrev = (t == 0 ? initialCell.pointer : cells.pointer + (t - 1) * bh) + first * h

@@ -1,3 +1,4 @@
+import Foundation
 import BatonCore
 
 /// One LSTM layer over a whole window for training: T steps of B rows at once.
@@ -22,6 +23,8 @@ final class LSTMLayer {
     let initialCell: FloatBuffer
     /// Gradients w.r.t. gate pre-activations `[T, B, 4H]`.
     let gateGradients: FloatBuffer
+    /// W_hhᵀ `[H, 4H]`, refreshed every forward pass, for `SmallGemm` (see `usesSmallGemm`).
+    let recurrentTransposed: FloatBuffer?
     /// Backward scratch: ∂c carried from t+1 `[B, H]`, bias gradient sums `[4H]`.
     let carriedCellGradient: FloatBuffer, biasGradient: FloatBuffer
     /// One-hot input only: W_ih transposed to `[V, 4H]` so a symbol's column is a
@@ -43,10 +46,19 @@ final class LSTMLayer {
         hidden = FloatBuffer(count: (steps + 1) * rows * units)
         initialCell = FloatBuffer(count: rows * units)
         gateGradients = FloatBuffer(count: steps * rows * 4 * units)
+        recurrentTransposed = Self.usesSmallGemm(units: units) ? FloatBuffer(count: units * 4 * units) : nil
         carriedCellGradient = FloatBuffer(count: rows * units)
         biasGradient = FloatBuffer(count: 4 * units)
         symbolRows = oneHot ? FloatBuffer(count: inputSize * 4 * units) : nil
         symbolRowGradients = oneHot ? FloatBuffer(count: inputSize * 4 * units) : nil
+    }
+
+    /// Below this many units the per-step products go to `SmallGemm` instead of BLAS: at
+    /// these sizes OpenBLAS spends more time packing than multiplying (measured with
+    /// `baton-bench train`, see docs/benchmarks.md).
+    static func usesSmallGemm(units: Int) -> Bool {
+        if let forced = ProcessInfo.processInfo.environment["BATON_SMALL_GEMM_UNITS"], let limit = Int(forced) { return units <= limit }
+        return units <= 128
     }
 
     /// Outputs h_1…h_T as one `[T·B, H]` block.

@@ -12,9 +12,11 @@ struct MixtureDensityLoss: OutputLoss {
     let dims: Int, mixtures: Int, sigma: SigmaTransform
 
     func evaluate(outputs: UnsafePointer<Float>, batch: TrainingBatch, gradients: UnsafeMutablePointer<Float>?, scale: Float) -> Double {
-        let d = dims, k = mixtures, o = 2 * k * d + k
+        let d = dims, k = mixtures, o = 2 * k * d + k, kd = k * d
         var total = 0.0
-        var logPi = [Double](repeating: 0, count: k), logJoint = [Double](repeating: 0, count: k)
+        // Per-position scratch, reused: σ, dσ/ds and z for every (component, dimension).
+        var logPi = [Double](repeating: 0, count: k), logJoint = logPi
+        var sd = [Double](repeating: 0, count: kd), slope = sd, zs = sd
         batch.targetVectors.withUnsafeBufferPointer { targets in
             for r in 0..<batch.positions {
                 let weight = Double(batch.weights?[r] ?? 1)
@@ -22,15 +24,25 @@ struct MixtureDensityLoss: OutputLoss {
                 if let gradients { (gradients + r * o).update(repeating: 0, count: o) }
                 guard weight > 0 else { continue }
                 var normaliser = LogSumExp()
-                for m in 0..<k { normaliser.add(Double(out[2 * k * d + m])) }
+                for m in 0..<k { normaliser.add(Double(out[2 * kd + m])) }
+                let logNormaliser = normaliser.value
                 var evidence = LogSumExp()
                 for m in 0..<k {
-                    logPi[m] = Double(out[2 * k * d + m]) - normaliser.value
-                    var logN = 0.0
+                    logPi[m] = Double(out[2 * kd + m]) - logNormaliser
+                    var logN = -0.5 * Double(d) * MixtureDensity.logTwoPi
                     for j in 0..<d {
-                        let s = Double(out[k * d + m * d + j])
-                        let z = (Double(x[j]) - Double(out[m * d + j])) / MixtureDensity.sigma(s, sigma)
-                        logN += -0.5 * z * z - MixtureDensity.logSigma(s, sigma) - 0.5 * MixtureDensity.logTwoPi
+                        let i = m * d + j
+                        let s = Double(out[kd + i])
+                        let logSigma: Double
+                        switch sigma {
+                        case .exp:
+                            sd[i] = Foundation.exp(s); slope[i] = sd[i]; logSigma = s
+                        case .elu:
+                            if s > 0 { sd[i] = s + 1 + 1e-7; slope[i] = 1 } else { slope[i] = Foundation.exp(s); sd[i] = slope[i] + 1e-7 }
+                            logSigma = Foundation.log(sd[i])
+                        }
+                        zs[i] = (Double(x[j]) - Double(out[i])) / sd[i]
+                        logN -= 0.5 * zs[i] * zs[i] + logSigma
                     }
                     logJoint[m] = logPi[m] + logN
                     evidence.add(logJoint[m])
@@ -41,13 +53,11 @@ struct MixtureDensityLoss: OutputLoss {
                 let g = gradients + r * o, c = Double(scale) * weight
                 for m in 0..<k {
                     let gamma = Foundation.exp(logJoint[m] - logP)
-                    g[2 * k * d + m] = Float(c * (Foundation.exp(logPi[m]) - gamma))
+                    g[2 * kd + m] = Float(c * (Foundation.exp(logPi[m]) - gamma))
                     for j in 0..<d {
-                        let s = Double(out[k * d + m * d + j])
-                        let sd = MixtureDensity.sigma(s, sigma)
-                        let z = (Double(x[j]) - Double(out[m * d + j])) / sd
-                        g[m * d + j] = Float(c * -gamma * z / sd)
-                        g[k * d + m * d + j] = Float(c * gamma * (1 - z * z) / sd * MixtureDensity.sigmaDerivative(s, sigma))
+                        let i = m * d + j, z = zs[i]
+                        g[i] = Float(c * -gamma * z / sd[i])
+                        g[kd + i] = Float(c * gamma * (1 - z * z) / sd[i] * slope[i])
                     }
                 }
             }

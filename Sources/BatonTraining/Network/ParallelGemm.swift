@@ -8,13 +8,13 @@ import Dispatch
 enum ParallelGemm {
     /// Same contract as `BLAS.gemm`; below ~4 MFLOP per part the split is not worth a hand-off.
     static func gemm(
-        transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+        transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int
     ) {
         let parts = max(1, min(threads, m / 8, (m * n * k) / 2_000_000))
         guard parts > 1 else {
-            BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+            BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                       beta: beta, c: c, ldc: ldc)
             return
         }
@@ -23,7 +23,7 @@ enum ParallelGemm {
             let first = m * part / parts, last = m * (part + 1) / parts
             // Rows of op(A): rows of A when not transposed, columns of A when transposed.
             let aPart = transposeA ? a + first : a + first * lda
-            BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: last - first, n: n, k: k,
+            BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: last - first, n: n, k: k, alpha: alpha,
                       a: aPart, lda: lda, b: b, ldb: ldb, beta: beta, c: c + first * ldc, ldc: ldc)
         }
     }

@@ -30,6 +30,8 @@ public final class TrainingNetwork {
     let hiddenGradients: [FloatBuffer]
     let embeddedGradients: FloatBuffer?
     private var lastBatch: TrainingBatch?
+    /// Whether `outputGradients` holds ∂loss/∂outputs (unit scale) for the last forward pass.
+    private var gradientsReady = false
 
     public init(config: ModelConfig, steps: Int, rows: Int, dropout: Float = 0, threads: Int = 1) {
         precondition(steps > 0 && rows > 0, "TrainingNetwork: window [\(steps), \(rows)] must be positive")
@@ -109,7 +111,10 @@ public final class TrainingNetwork {
         ParallelGemm.gemm(transposeB: true, m: n, n: o, k: h, a: feed(config.layers - 1), lda: h, b: p + head, ldb: h,
                   beta: 1, c: outputs.pointer, ldc: o, threads: threads)
         lastBatch = batch
-        return loss.evaluate(outputs: outputs.pointer, batch: batch, gradients: nil, scale: 0)
+        // Training needs ∂loss/∂outputs next: compute it in the same pass as the loss
+        // (unit scale; backward applies the caller's scale in its products).
+        gradientsReady = training
+        return loss.evaluate(outputs: outputs.pointer, batch: batch, gradients: training ? outputGradients.pointer : nil, scale: 1)
     }
 
     /// Backpropagates the last forward pass: accumulates `scale · ∂(summed loss)/∂θ` into
@@ -117,18 +122,21 @@ public final class TrainingNetwork {
     public func backward(parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>, scale: Float) {
         guard let batch = lastBatch else { preconditionFailure("backward called before forward") }
         let p = parameters, g = gradients, n = steps * rows, h = config.units, o = config.head.outputSize
-        _ = loss.evaluate(outputs: outputs.pointer, batch: batch, gradients: outputGradients.pointer, scale: scale)
+        if !gradientsReady {
+            _ = loss.evaluate(outputs: outputs.pointer, batch: batch, gradients: outputGradients.pointer, scale: 1)
+            gradientsReady = true
+        }
         let top = config.layers - 1
-        // Head: ∂W += dOᵀ · X, ∂b += Σ dO, ∂X = dO · W.
-        ParallelGemm.gemm(transposeA: true, m: o, n: h, k: n, a: outputGradients.pointer, lda: o, b: feed(top), ldb: h,
-                  beta: 1, c: g + layout.headWeight.offset, ldc: h, threads: threads)
+        // Head: ∂W += scale · dOᵀ · X, ∂b += scale · Σ dO, ∂X = scale · dO · W.
+        ParallelGemm.gemm(transposeA: true, m: o, n: h, k: n, alpha: scale, a: outputGradients.pointer, lda: o, b: feed(top), ldb: h,
+                          beta: 1, c: g + layout.headWeight.offset, ldc: h, threads: threads)
         let hb = layout.headBias.offset
         for r in 0..<n {
             let row = outputGradients.pointer + r * o
-            for j in 0..<o { g[hb + j] += row[j] }
+            for j in 0..<o { g[hb + j] += scale * row[j] }
         }
-        ParallelGemm.gemm(m: n, n: h, k: o, a: outputGradients.pointer, lda: o, b: p + layout.headWeight.offset, ldb: h,
-                  beta: 0, c: hiddenGradients[top].pointer, ldc: h, threads: threads)
+        ParallelGemm.gemm(m: n, n: h, k: o, alpha: scale, a: outputGradients.pointer, lda: o, b: p + layout.headWeight.offset, ldb: h,
+                          beta: 0, c: hiddenGradients[top].pointer, ldc: h, threads: threads)
         for l in stride(from: top, through: 0, by: -1) {
             let dH = hiddenGradients[l].pointer
             if dropout > 0 {

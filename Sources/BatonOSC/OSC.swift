@@ -1,0 +1,2 @@
+/// Open Sound Control 1.0: see OSCPacket.
+public enum OSC {}
