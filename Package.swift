@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Baton: train small recurrent models and conduct them live.
-// Layers, dependencies one way: BatonCore ← BatonTraining, BatonInterop, BatonEnsemble ← BatonCLI ← baton.
+// Layers, dependencies one way:
+// BatonCore ← BatonTraining, BatonInterop, BatonEnsemble ← BatonServer (+ BatonOSC) ← BatonCLI ← baton.
 
 let blasDependency: [Target.Dependency] = [
     .target(name: "_COpenBLAS", condition: .when(platforms: [.linux, .android, .windows]))
@@ -19,10 +20,16 @@ let package = Package(
         .library(name: "BatonTraining", targets: ["BatonTraining"]),
         .library(name: "BatonEnsemble", targets: ["BatonEnsemble"]),
         .library(name: "BatonOSC", targets: ["BatonOSC"]),
+        .library(name: "BatonServer", targets: ["BatonServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // MARK: - Implementation details
@@ -54,10 +61,25 @@ let package = Package(
             dependencies: ["BatonCore"]
         ),
         .target(
+            name: "BatonServer",
+            dependencies: [
+                "BatonCore", "BatonTraining", "BatonEnsemble", "BatonOSC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
+            resources: [.copy("Studio")]
+        ),
+        .target(
             name: "BatonCLI",
             dependencies: [
-                "BatonCore", "BatonTraining", "BatonInterop", "BatonEnsemble",
+                "BatonCore", "BatonTraining", "BatonInterop", "BatonEnsemble", "BatonServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(name: "baton", dependencies: ["BatonCLI"]),
@@ -67,6 +89,7 @@ let package = Package(
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore"]),
         .testTarget(name: "BatonTrainingTests", dependencies: ["BatonCore", "BatonTraining"]),
         .testTarget(name: "BatonOSCTests", dependencies: ["BatonOSC"]),
+        .testTarget(name: "BatonServerTests", dependencies: ["BatonServer", "BatonCore", "BatonTraining", "BatonOSC"]),
         .testTarget(name: "BatonEnsembleTests", dependencies: ["BatonEnsemble", "BatonCore", "BatonTraining"]),
         .testTarget(name: "BatonInteropTests", dependencies: ["BatonInterop", "BatonCore", "BatonTraining"]),
         .testTarget(name: "BatonCLITests", dependencies: ["BatonCLI", "BatonCore"]),

@@ -3,7 +3,7 @@ import BatonCore
 import Foundation
 
 /// `baton`: train small recurrent models and conduct them live.
-public struct BatonCommand: ParsableCommand {
+public struct BatonCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "baton",
         abstract: "Train small LSTM models on your own text, strokes or controller data, and play them live.",
@@ -12,16 +12,20 @@ public struct BatonCommand: ParsableCommand {
         two text models can be mixed. See README.md for a five-minute tour.
         """,
         subcommands: [TrainCommand.self, SampleCommand.self, EnsembleCommand.self, PredictCommand.self, DrawCommand.self, EvalCommand.self,
-                      DatasetCommand.self, ImportCommand.self, InfoCommand.self]
+                      DatasetCommand.self, ImportCommand.self, ServeCommand.self, InfoCommand.self]
     )
 
     public init() {}
 
     /// Runs the command line, rendering user errors as one line with a hint and exit code 1.
-    public static func main(arguments: [String]? = nil) {
+    public static func main(arguments: [String]? = nil) async {
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let error as UserFacingError {
             Terminal.printError(error)
             Foundation.exit(1)

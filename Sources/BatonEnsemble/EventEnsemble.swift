@@ -57,10 +57,15 @@ public final class EventEnsemble: @unchecked Sendable {
         history.clear()
     }
 
-    /// Feeds an event that happened (the performer's) without sampling.
+    /// Feeds an event that happened (the performer's) without sampling. Active members
+    /// read it at once; the others catch up when they join.
     public func feed(_ event: [Float]) {
         precondition(event.count == dims, "feed: \(event.count) values for \(dims)-d models")
         history.append(event)
+        let target = history.count
+        for i in controls.snapshot.activeMembers().indices {
+            members[i].withLock { _ = members[i].catchUp(to: target, history: history) }
+        }
     }
 
     /// Draws the next event from the mixture of mixtures and appends it to the stream.

@@ -74,10 +74,25 @@ public final class TextEnsemble: @unchecked Sendable {
         for i in computedFor.indices { computedFor[i] = (-1, 0) }
     }
 
-    /// Resets, then feeds `bytes` (a newline when empty) as context.
+    /// Resets, then feeds `bytes` (a newline when empty) as context. Active members read
+    /// the whole prime, however long; the others catch up on its last bytes when they join.
     public func prime(_ bytes: [UInt8]) {
         reset()
-        for byte in bytes.isEmpty ? [0x0A] : bytes { history.append(byte) }
+        let active = controls.snapshot.activeMembers().indices
+        for (n, byte) in (bytes.isEmpty ? [0x0A] : bytes).enumerated() {
+            history.append(byte)
+            if n % (Self.historyLength / 2) == Self.historyLength / 2 - 1 { advance(active) }
+        }
+        advance(active)
+    }
+
+    /// Brings members up to the end of the stream, in parallel.
+    func advance(_ indices: [Int]) {
+        let target = history.count
+        parallel(indices.count) { k in
+            let member = members[indices[k]]
+            member.withLock { _ = member.catchUp(to: target, history: history) }
+        }
     }
 
     /// Draws one byte from the pooled distribution and appends it to the stream.

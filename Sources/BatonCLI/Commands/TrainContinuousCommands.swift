@@ -34,12 +34,8 @@ struct TrainControlCommand: ParsableCommand {
     }
 
     func run() throws {
-        let input = try ContinuousDataInput.load(data)
-        let prepare = { (set: SequenceSet) throws -> SequenceSet in try ControlData.prepare(set, path: data, splitPause: splitPause) }
-        try ContinuousTraining.run(kind: .control, data: data, input: input, prepare: prepare,
-                                   normalisation: ControlData.normalisation, head: { .mixtureDensity(dims: $0, mixtures: mixtures, sigma: .elu) },
-                                   training: training, defaultSize: "s", defaultWindow: 50,
-                                   extraMetadata: ["split_pause": String(splitPause)])
+        try ContinuousTraining.run(kind: .control, data: data, input: try ContinuousDataInput.load(data), mixtures: mixtures,
+                                   splitPause: splitPause, training: training, defaultSize: "s", defaultWindow: 50, extraMetadata: [:])
     }
 }
 
@@ -72,60 +68,34 @@ struct TrainStrokesCommand: ParsableCommand {
     }
 
     func run() throws {
-        let input = try ContinuousDataInput.load(data)
-        let prepare = { (set: SequenceSet) throws -> SequenceSet in try StrokeData.prepare(set, path: data) }
-        let lengths = (0..<input.train.sequenceCount).map { input.train.length($0) }.sorted()
-        try ContinuousTraining.run(kind: .strokes, data: data, input: input, prepare: prepare,
-                                   normalisation: StrokeData.normalisation, head: { _ in .strokes(mixtures: mixtures) },
-                                   training: training, defaultSize: "m", defaultWindow: 100,
-                                   extraMetadata: ["y_axis": yAxis, "typical_length": String(lengths[lengths.count / 2])])
+        try ContinuousTraining.run(kind: .strokes, data: data, input: try ContinuousDataInput.load(data), mixtures: mixtures,
+                                   splitPause: 0, training: training, defaultSize: "m", defaultWindow: 100, extraMetadata: ["y_axis": yAxis])
     }
 }
 
-/// What control and stroke training share: split, normalise, build, train.
+/// What control and stroke training share: the plan, then the trainer with progress.
 enum ContinuousTraining {
     static func run(
-        kind: ModelKind, data: String, input: ContinuousDataInput.Loaded, prepare: (SequenceSet) throws -> SequenceSet,
-        normalisation: (SequenceSet) -> Normalisation, head: (Int) -> OutputHead,
+        kind: ModelKind, data: String, input: ContinuousDataInput.Loaded, mixtures: Int, splitPause: Float,
         training: TrainingArguments, defaultSize: String, defaultWindow: Int, extraMetadata: [String: String]
     ) throws {
         let preset = try SizePreset.named(training.size ?? defaultSize, for: kind)
         let options = training.options(preset: preset, defaultBatch: 64, defaultWindow: defaultWindow)
-        let all = try prepare(input.train)
-        let (train, validation): (SequenceSet, SequenceSet)
-        if let own = input.validation {
-            (train, validation) = (all, try prepare(own))
-        } else {
-            (train, validation) = all.split(validationFraction: options.validationFraction)
+        var start: TrainingStart?
+        if training.resume != nil {
+            start = try TrainingStart.resolve(fresh: Model(zeroed: .text(layers: 1, units: 1)), resume: training.resume, kind: kind)
         }
-        guard train.sequenceCount > 0, validation.sequenceCount > 0 else {
-            throw DataError.tooShort(path: data, bytes: all.predictedEvents, needed: 4, what: "the data (events with a successor, after preparation)")
-        }
-        var rng = SeededGenerator(seed: options.seed)
-        var model = Model.initialised(ModelConfig(kind: kind, inputSize: train.dims, layers: preset.layers, units: preset.units, head: head(train.dims)), using: &rng)
-        model.normalisation = normalisation(train)
-        model.metadata = training.provenance(dataPath: data, size: preset.name).merging(extraMetadata) { $1 }
-        if kind == .control {
-            var range = ValueRange(minimum: [Float](repeating: .greatestFiniteMagnitude, count: train.dims), maximum: [Float](repeating: -.greatestFiniteMagnitude, count: train.dims))
-            for (i, v) in train.values.enumerated() {
-                range.minimum[i % train.dims] = min(range.minimum[i % train.dims], v)
-                range.maximum[i % train.dims] = max(range.maximum[i % train.dims], v)
-            }
-            model.metadata[ValueRange.key] = range.json
-        }
-        let start = try TrainingStart.resolve(fresh: model, resume: training.resume, kind: kind)
-        guard start.model.config.inputSize == train.dims else {
-            throw DataError.dimensionMismatch(path: data, expected: start.model.config.inputSize, found: train.dims)
-        }
-        let n = start.model.normalisation ?? .identity(dims: train.dims)
-        let trainWindows = SequenceWindows(set: train.normalised(n), steps: options.window, rows: options.batchSize, random: true)
-        let validationWindows = SequenceWindows(set: validation.normalised(n), steps: options.window, rows: options.batchSize, random: false)
-        let trainer = Trainer(model: start.model, train: trainWindows, validation: validationWindows, options: options,
-                              paths: TrainingPaths(model: training.out), resume: start.checkpoint)
+        let plan = try ContinuousTrainingPlan.make(
+            kind: kind, data: input.train, ownValidation: input.validation, path: data, preset: preset, mixtures: mixtures,
+            splitPause: splitPause, options: options,
+            metadata: training.provenance(dataPath: data, size: preset.name).merging(extraMetadata) { $1 }, start: start?.model)
+        let trainer = Trainer(model: plan.model, train: plan.trainWindows, validation: plan.validationWindows, options: options,
+                              paths: TrainingPaths(model: training.out), resume: start?.checkpoint)
+        let (train, validation) = (plan.train, plan.validation)
         Terminal.writeError("""
-        training \(start.model.displayName): \(describe(start.model.config)), \(Terminal.grouped(Double(start.model.config.parameterCount))) parameters
+        training \(plan.model.displayName): \(describe(plan.model.config)), \(Terminal.grouped(Double(plan.model.config.parameterCount))) parameters
           data \(data) (\(input.description)): \(train.sequenceCount) sequences / \(Terminal.grouped(Double(train.eventCount))) events for training, \(validation.sequenceCount) / \(Terminal.grouped(Double(validation.eventCount))) for validation
-          windows of \(trainWindows.steps) × \(trainWindows.rows), \(trainWindows.batchesPerEpoch) batches per epoch, dropout \(options.dropout), \(options.optimizer.rawValue) lr \(options.learningRate) (\(options.schedule.rawValue)), \(options.threads) threads
+          windows of \(plan.trainWindows.steps) × \(plan.trainWindows.rows), \(plan.trainWindows.batchesPerEpoch) batches per epoch, dropout \(options.dropout), \(options.optimizer.rawValue) lr \(options.learningRate) (\(options.schedule.rawValue)), \(options.threads) threads
           validation loss is nats per event in model units; `baton eval` reports data units
 
         """)

@@ -1,2 +1,0 @@
-/// Open Sound Control 1.0: see OSCPacket.
-public enum OSC {}

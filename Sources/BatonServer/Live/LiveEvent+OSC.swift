@@ -1,0 +1,34 @@
+import BatonOSC
+import Foundation
+
+extension LiveEvent {
+    /// The OSC form (docs/protocol.md), or nil for events that only WebSocket clients get.
+    /// Distribution blobs are big-endian float32, as OSC numbers are.
+    public func oscMessage(predictionAddress: String) -> OSCMessage? {
+        switch self {
+        case .symbol(let text, let model, _):
+            return OSCMessage("/baton/symbol", [.string(text), .int32(Int32(model))])
+        case .distributions(let frame):
+            var arguments: [OSCArgument] = [.int32(Int32(frame.frame)), .blob(Self.blob(frame.joint))]
+            for (i, weight) in frame.weights.enumerated() {
+                arguments.append(.float32(weight))
+                arguments.append(.blob(Self.blob(frame.models[i])))
+            }
+            return OSCMessage("/baton/distributions", arguments)
+        case .prediction(let values, _):
+            return OSCMessage(predictionAddress, values.map { .float32($0) })
+        case .interface, .status, .training:
+            return nil
+        }
+    }
+
+    static func blob(_ values: [Float]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * 4)
+        for v in values {
+            let bits = v.bitPattern
+            bytes += [UInt8(bits >> 24), UInt8(bits >> 16 & 0xFF), UInt8(bits >> 8 & 0xFF), UInt8(bits & 0xFF)]
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Everything the live engines tell the outside world. Published on the `EventHub`; the
+/// OSC sender and every WebSocket client translate them into their own wire format.
+public enum LiveEvent: Sendable {
+    /// Generated text: one complete UTF-8 character (or more) and the model that
+    /// contributed most to it.
+    case symbol(text: String, model: Int, shares: [Float])
+    /// The distributions behind the last symbol (throttled to the frame rate): the joint,
+    /// and every model's own (empty for models that did not take part), with the weights.
+    case distributions(DistributionFrame)
+    /// A performer's event arrived (values without dt; dt in seconds since the previous one).
+    case interface(values: [Float], dt: Double)
+    /// The model's predicted event, sent at the moment its dt says.
+    case prediction(values: [Float], dt: Double)
+    /// A change of state worth showing (mode, pause, weights…), as a JSON-ready snapshot.
+    case status(StatusSnapshot)
+    /// Progress of a training job started from the Studio.
+    case training(TrainingJobStatus)
+}
+
+public struct DistributionFrame: Sendable {
+    public var frame: Int
+    public var weights: [Float]
+    public var joint: [Float]
+    /// One entry per loaded model, in model order; empty when the model was skipped.
+    public var models: [[Float]]
+}

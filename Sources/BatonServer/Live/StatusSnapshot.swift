@@ -1,0 +1,19 @@
+/// The server's state as the Studio and `GET /api/status` see it.
+public struct StatusSnapshot: Sendable, Encodable {
+    public var text: TextEngine.Status?
+    public var instrument: InstrumentEngine.Status?
+    public var strokes: [String]
+    public var clients: Int
+    public var osc: OSCCounters
+    public var training: TrainingJobStatus?
+    public var uptimeSeconds: Double
+}
+
+/// Packets in and out, and what was dropped (malformed, oversized or refused).
+public struct OSCCounters: Sendable, Encodable, Equatable {
+    public var received = 0
+    public var sent = 0
+    public var malformed = 0
+    public var refused = 0
+    public var unknown = 0
+}

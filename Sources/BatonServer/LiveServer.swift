@@ -1,0 +1,140 @@
+import BatonCore
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// What `baton serve` was asked to do.
+public struct ServerConfiguration: Sendable {
+    public var listen = "127.0.0.1"
+    public var httpPort = 8000
+    public var oscPort = 5001
+    public var oscDestinations: [String] = ["127.0.0.1:5000"]
+    public var replyToSender = false
+    /// OSC senders accepted when listening beyond loopback (IP addresses).
+    public var allow: [String] = []
+    public var workspace = "baton-workspace"
+    public var logDirectory: String?
+    public var mode: InteractionMode = .callresponse
+    public var textRate: Double = 25
+    public var predictionAddress = "/prediction"
+    public var seed: UInt64?
+    /// Required for the API and WebSocket; set automatically when `listen` is not loopback.
+    public var token: String?
+
+    public init() {}
+
+    public var isLoopback: Bool { ["127.0.0.1", "::1", "localhost"].contains(listen) }
+}
+
+/// A model the server loaded, as `GET /api/models` lists it.
+public struct ModelSummary: Sendable, Encodable {
+    public var index: Int
+    public var name: String
+    public var colour: String
+    public var kind: String
+    public var layers: Int
+    public var units: Int
+    public var parameters: Int
+    public var dims: Int
+    public var corpus: String?
+    public var path: String
+
+    public init(index: Int, path: String, model: Model) {
+        self.index = index
+        self.path = path
+        name = model.displayName
+        colour = model.colour ?? ModelStyle.palette[index % ModelStyle.palette.count]
+        kind = model.config.kind.rawValue
+        layers = model.config.layers
+        units = model.config.units
+        parameters = model.config.parameterCount
+        dims = model.config.inputSize
+        corpus = model.metadata[MetadataKey.corpus]
+    }
+}
+
+/// Where the running server can be reached (ports resolved when 0 was asked for).
+public struct ServerEndpoints: Sendable {
+    public var http: String
+    public var oscIn: String
+    public var oscOut: [String]
+    public var log: String?
+}
+
+/// `baton serve`: the live session behind OSC, WebSocket and HTTP, in one service group with
+/// graceful shutdown on SIGINT and SIGTERM (engines stopped, logs flushed and closed).
+public final class LiveServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let session: LiveSession
+    let catalog: [ModelSummary]
+    let logger: Logger
+
+    public init(configuration: ServerConfiguration, models: [(path: String, model: Model)], logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let hub = EventHub()
+        let text = models.filter { $0.model.config.kind == .text }.map(\.model)
+        let control = models.first { $0.model.config.kind == .control }?.model
+        let strokes = models.filter { $0.model.config.kind == .strokes }.map(\.model)
+        let seed = configuration.seed ?? UInt64.random(in: 0...UInt64.max)
+        let workshop = Workshop(root: configuration.workspace, logs: configuration.logDirectory, hub: hub)
+        session = LiveSession(
+            hub: hub,
+            text: text.isEmpty ? nil : TextEngine(models: text, hub: hub, rate: configuration.textRate, seed: seed),
+            instrument: try control.map { try InstrumentEngine(model: $0, hub: hub, mode: configuration.mode, logFolder: workshop.logs, seed: seed &+ 1) },
+            strokes: strokes.isEmpty ? nil : StrokeEngine(models: strokes),
+            workshop: workshop)
+        catalog = models.enumerated().map { ModelSummary(index: $0, path: $1.path, model: $1.model) }
+    }
+
+    /// The Studio's files inside the package's resources.
+    public static var studioFolder: String? {
+        Bundle.module.resourceURL.map { $0.appendingPathComponent("Studio").path }
+    }
+
+    /// Runs until SIGINT/SIGTERM. `ready` is called once both sockets are bound.
+    public func run(extraServices: [any Service] = [], ready: @escaping @Sendable (ServerEndpoints) async -> Void) async throws {
+        var destinations: [SocketAddress] = []
+        for text in configuration.oscDestinations {
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let port = Int(parts[1]), let address = try? SocketAddress.makeAddressResolvingHost(String(parts[0]), port: port) else {
+                throw CommandError("--osc-send \(text) is not HOST:PORT")
+            }
+            destinations.append(address)
+        }
+        let osc = OSCService(
+            configuration: .init(host: configuration.listen, port: configuration.oscPort, destinations: destinations,
+                                 replyToSender: configuration.replyToSender,
+                                 allowlist: configuration.isLoopback ? nil : Set(configuration.allow),
+                                 predictionAddress: configuration.predictionAddress),
+            session: session, logger: logger)
+        let router = HTTPInterface.router(session: session, catalog: catalog, token: configuration.token, studio: Self.studioFolder, logger: logger)
+        let session = self.session, outputs = configuration.oscDestinations
+        let app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(maxFrameSize: HTTPInterface.maximumWebSocketMessage)),
+            configuration: .init(address: .hostname(configuration.listen, port: configuration.httpPort), serverName: "baton"),
+            services: [SessionService(session: session), osc] + extraServices,
+            onServerRunning: { channel in
+                let http = channel.localAddress.map { "\($0.ipAddress ?? "127.0.0.1"):\($0.port ?? 0)" } ?? "?"
+                let oscIn = await osc.boundAddress().map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+                await ready(ServerEndpoints(http: http, oscIn: oscIn, oscOut: outputs, log: session.instrument?.status.log))
+            },
+            logger: logger)
+        try await app.runService()
+    }
+}
+
+/// Starts the engines with the service group and stops them (flushing the log) on shutdown.
+struct SessionService: Service {
+    let session: LiveSession
+
+    func run() async throws {
+        session.start()
+        try? await gracefulShutdown()
+        session.stop()
+    }
+}

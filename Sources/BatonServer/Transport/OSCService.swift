@@ -1,0 +1,125 @@
+import BatonOSC
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// OSC over UDP (SwiftNIO): decodes every datagram into commands for the session, and sends
+/// the session's events to the configured destinations (and, when asked, back to whoever
+/// sent us something). Malformed, oversized or refused packets are counted, logged at debug
+/// level and dropped; nothing a client sends stops the service.
+public final class OSCService: Service, Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        public var destinations: [SocketAddress]
+        public var replyToSender: Bool
+        /// When set, only packets from these IP addresses are accepted.
+        public var allowlist: Set<String>?
+        public var predictionAddress: String
+        /// Larger datagrams are dropped unread.
+        public var maximumPacketSize: Int
+
+        public init(host: String, port: Int, destinations: [SocketAddress], replyToSender: Bool = false, allowlist: Set<String>? = nil,
+                    predictionAddress: String = "/prediction", maximumPacketSize: Int = 65_507) {
+            self.host = host
+            self.port = port
+            self.destinations = destinations
+            self.replyToSender = replyToSender
+            self.allowlist = allowlist
+            self.predictionAddress = predictionAddress
+            self.maximumPacketSize = maximumPacketSize
+        }
+    }
+
+    let configuration: Configuration
+    let session: LiveSession
+    let logger: Logger
+    private let bound = Mutex<SocketAddress?>(nil)
+    private let senders = Mutex<Set<SocketAddress>>([])
+    private let ready = AsyncStream<SocketAddress>.makeStream()
+
+    public init(configuration: Configuration, session: LiveSession, logger: Logger) {
+        self.configuration = configuration
+        self.session = session
+        self.logger = logger
+    }
+
+    /// The address the socket is bound to (its OS-assigned port when configured with 0).
+    public func boundAddress() async -> SocketAddress? {
+        if let address = bound.withLock({ $0 }) { return address }
+        for await address in ready.stream { return address }
+        return nil
+    }
+
+    public func run() async throws {
+        typealias Envelope = AddressedEnvelope<ByteBuffer>
+        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<Envelope, Envelope>(wrappingChannelSynchronously: channel)
+                }
+            }
+        if let address = channel.channel.localAddress {
+            bound.withLock { $0 = address }
+            ready.continuation.yield(address)
+        }
+        ready.continuation.finish()
+        let (subscription, events) = session.hub.subscribe(buffer: 4096)
+        defer { session.hub.unsubscribe(subscription) }
+        try await channel.executeThenClose { inbound, outbound in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await event in events {
+                        guard let message = event.oscMessage(predictionAddress: self.configuration.predictionAddress) else { continue }
+                        let bytes = OSCPacket.message(message).encoded()
+                        var destinations = self.configuration.destinations
+                        if self.configuration.replyToSender { destinations += self.senders.withLock { Array($0) } }
+                        for destination in destinations {
+                            try? await outbound.write(Envelope(remoteAddress: destination, data: ByteBuffer(bytes: bytes)))
+                            self.session.osc.withLock { $0.sent += 1 }
+                        }
+                    }
+                }
+                for try await envelope in inbound.cancelOnGracefulShutdown() {
+                    self.receive(envelope)
+                }
+                group.cancelAll()
+            }
+        }
+    }
+
+    private func receive(_ envelope: AddressedEnvelope<ByteBuffer>) {
+        session.osc.withLock { $0.received += 1 }
+        let sender = envelope.remoteAddress
+        if let allowlist = configuration.allowlist, !allowlist.contains(sender.ipAddress ?? "") {
+            session.osc.withLock { $0.refused += 1 }
+            logger.debug("OSC packet refused from \(sender): not in the allowlist")
+            return
+        }
+        guard envelope.data.readableBytes <= configuration.maximumPacketSize else {
+            session.osc.withLock { $0.malformed += 1 }
+            logger.debug("OSC packet of \(envelope.data.readableBytes) bytes from \(sender) is too large; dropped")
+            return
+        }
+        if configuration.replyToSender { _ = senders.withLock { $0.insert(sender) } }
+        let packet: OSCPacket
+        do {
+            packet = try OSCPacket.decode(Array(envelope.data.readableBytesView))
+        } catch {
+            session.osc.withLock { $0.malformed += 1 }
+            logger.debug("malformed OSC packet from \(sender): \(error)")
+            return
+        }
+        for (_, message) in packet.messages {
+            do {
+                for command in try LiveCommand.commands(from: message) { try session.apply(command) }
+            } catch {
+                session.osc.withLock { $0.unknown += 1 }
+                logger.debug("OSC \(message.address) from \(sender): \(error)")
+            }
+        }
+    }
+}
