@@ -6,7 +6,7 @@ BATON := .build/release/baton
 
 ## Build release and stream text from the shipped Shakespeare model.
 run: deps build
-	$(BATON) sample Models/shakespeare.safetensors --prime "ROMEO:" --length 1200 --temperature 0.8
+	$(BATON) sample Models/text/shakespeare.safetensors --prime "ROMEO:" --length 1200 --temperature 0.8
 
 ## The whole test suite: unit tests (debug), then integration tests against the release binary.
 test: deps-test unit build integration

@@ -12,7 +12,7 @@ public struct BatonCommand: AsyncParsableCommand {
         two text models can be mixed. See README.md for a five-minute tour.
         """,
         subcommands: [TrainCommand.self, SampleCommand.self, EnsembleCommand.self, PredictCommand.self, DrawCommand.self, EvalCommand.self,
-                      DatasetCommand.self, ImportCommand.self, ServeCommand.self, InfoCommand.self]
+                      DatasetCommand.self, ImportCommand.self, ConvertCommand.self, ServeCommand.self, InfoCommand.self]
     )
 
     public init() {}
