@@ -8,8 +8,7 @@ public struct BatonCommand: AsyncParsableCommand {
         commandName: "baton",
         abstract: "Train small LSTM models on your own text, strokes or controller data, and play them live.",
         discussion: """
-        Models are single .safetensors files. Text models read and write UTF-8 bytes, so any
-        two text models can be mixed. See README.md for a five-minute tour.
+        Models are single .safetensors files. Text models read and write UTF-8 bytes, so any two text models can be mixed. See README.md for a five-minute tour.
         """,
         subcommands: [TrainCommand.self, SampleCommand.self, EnsembleCommand.self, PredictCommand.self, DrawCommand.self, EvalCommand.self,
                       DatasetCommand.self, ImportCommand.self, ConvertCommand.self, ServeCommand.self, InfoCommand.self]
@@ -18,7 +17,7 @@ public struct BatonCommand: AsyncParsableCommand {
     public init() {}
 
     /// Runs the command line, rendering user errors as one line with a hint and exit code 1.
-    public static func main(arguments: [String]? = nil) async {
+    public static func runCommandLine(arguments: [String]? = nil) async {
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var seed: UInt64?
     /// Required for the API and WebSocket; set automatically when `listen` is not loopback.
     public var token: String?
+    /// Serve the Studio from this folder instead of the package's resources (development).
+    public var studioFolder: String?
 
     public init() {}
 
@@ -41,6 +43,8 @@ public struct ModelSummary: Sendable, Encodable {
     public var dims: Int
     public var corpus: String?
     public var path: String
+    /// Stroke models: which way y points in their data ("up" for tablets, "down" for screens).
+    public var yAxis: String?
 
     public init(index: Int, path: String, model: Model) {
         self.index = index
@@ -53,6 +57,7 @@ public struct ModelSummary: Sendable, Encodable {
         parameters = model.config.parameterCount
         dims = model.config.inputSize
         corpus = model.metadata[MetadataKey.corpus]
+        yAxis = model.config.kind == .strokes ? (model.metadata["y_axis"] ?? "down") : nil
     }
 }
 
@@ -111,7 +116,7 @@ public final class LiveServer: Sendable {
                                  allowlist: configuration.isLoopback ? nil : Set(configuration.allow),
                                  predictionAddress: configuration.predictionAddress),
             session: session, logger: logger)
-        let router = HTTPInterface.router(session: session, catalog: catalog, token: configuration.token, studio: Self.studioFolder, logger: logger)
+        let router = HTTPInterface.router(session: session, catalog: catalog, token: configuration.token, studio: configuration.studioFolder ?? Self.studioFolder, logger: logger)
         let session = self.session, outputs = configuration.oscDestinations
         let app = Application(
             router: router,

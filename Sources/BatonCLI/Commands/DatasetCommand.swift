@@ -8,9 +8,7 @@ struct DatasetCommand: ParsableCommand {
         commandName: "dataset",
         abstract: "Turn a folder of IMPS session logs into a training dataset (.npz).",
         discussion: """
-        Each log line is `ISO-8601 timestamp, source, x1, …, xn`. The performer's rows
-        (source `interface`) of each session become one sequence of (dt, x1, …, xn), dt the
-        seconds since the previous performer event. Train on it with `baton train control`.
+        Each log line is `ISO-8601 timestamp, source, x1, …, xn`. The performer's rows (source `interface`) of each session become one sequence of (dt, x1, …, xn), dt the seconds since the previous performer event. Train on it with `baton train control`.
         """
     )
 

@@ -8,11 +8,7 @@ struct DrawCommand: ParsableCommand {
         commandName: "draw",
         abstract: "Draw with a stroke model: render generated handwriting or sketches as SVG.",
         discussion: """
-        Pen-up moves are not drawn. Several models are mixed as a mixture of mixtures with
-        --weights (e.g. morph between two handwriting styles). --samples draws several drawings side by side, each from the
-        zero state. --prime continues strokes you give (an .npz or CSV of dx, dy, pen rows; the
-        prime is drawn in blue). Temperature scales both the mixture choice and the spread;
-        --pi-temperature and --sigma-temperature set them separately.
+        Pen-up moves are not drawn. Several models are mixed as a mixture of mixtures with --weights (e.g. morph between two handwriting styles). --samples draws several drawings side by side, each from the zero state. --prime continues strokes you give (an .npz or CSV of dx, dy, pen rows; the prime is drawn in blue). Temperature scales both the mixture choice and the spread; --pi-temperature and --sigma-temperature set them separately.
 
         Example: baton draw Models/handwriting.safetensors --out hand.svg --steps 700 --temperature 0.6
         """

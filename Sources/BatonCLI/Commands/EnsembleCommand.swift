@@ -8,14 +8,9 @@ struct EnsembleCommand: ParsableCommand {
         commandName: "ensemble",
         abstract: "Conduct several text models at once: mix their styles with live weights.",
         discussion: """
-        Every model reads the same text; at each step their next-byte distributions are pooled
-        with the weights and one byte is drawn (Akten & Grierson 2016). Text is coloured by the
-        model that contributed most to each character when stdout is a terminal.
+        Every model reads the same text; at each step their next-byte distributions are pooled with the weights and one byte is drawn (Akten & Grierson 2016). Text is coloured by the model that contributed most to each character when stdout is a terminal.
 
-        --interactive opens the terminal conductor: 1–9 solo a model, ←/→ pick a model, ↑/↓
-        move weight to or from it, 0 spreads the weights evenly, p toggles linear/product
-        pooling, l toggles lookahead, t/T lower/raise the temperature, space pauses, r resets,
-        q quits. Bars show each model's weight and the confidence of its distribution.
+        --interactive opens the terminal conductor: 1–9 solo a model, ←/→ pick a model, ↑/↓ move weight to or from it, 0 spreads the weights evenly, p toggles linear/product pooling, l toggles lookahead, t/T lower/raise the temperature, space pauses, r resets, q quits. Bars show each model's weight and the confidence of its distribution.
 
         Example: baton ensemble Models/text/shakespeare.safetensors Models/text/kjv-bible.safetensors --weights 0.7,0.3
         """

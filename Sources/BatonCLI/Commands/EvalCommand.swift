@@ -8,11 +8,7 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Mean negative log-likelihood of a file under a model.",
         discussion: """
-        From the zero state, the first symbol only input: a file of N bytes gives N − 1
-        predictions. Control and stroke models score an .npz (its valid_ part when it has
-        one), a CSV or a log folder the same way per sequence, as the density of the data in
-        its own units. Prints nats and bits per symbol (or event); --json prints one object
-        with keys nats_per_symbol, bits_per_symbol and symbols.
+        From the zero state, the first symbol only input: a file of N bytes gives N − 1 predictions. Control and stroke models score an .npz (its valid_ part when it has one), a CSV or a log folder the same way per sequence, as the density of the data in its own units. Prints nats and bits per symbol (or event); --json prints one object with keys nats_per_symbol, bits_per_symbol and symbols.
         """
     )
 

@@ -16,9 +16,7 @@ struct ImportIMPSYCommand: ParsableCommand {
         commandName: "impsy",
         abstract: "Convert an IMPSY pretrained Keras MDRNN (.h5 or .keras) into a Baton control model.",
         discussion: """
-        Reads the LSTM layers and the keras-mdn-layer MDN through the HDF5 C library. IMPSY feeds
-        its models data × 10; that scaling becomes the model's normalisation, so the converted
-        model takes and returns events in the data's own units (dt in seconds, controls in [0, 1]).
+        Reads the LSTM layers and the keras-mdn-layer MDN through the HDF5 C library. IMPSY feeds its models data × 10; that scaling becomes the model's normalisation, so the converted model takes and returns events in the data's own units (dt in seconds, controls in [0, 1]).
 
         Example: baton import impsy musicMDRNN-dim4-layers2-units64-mixtures5-scale10.h5 --out impsy.safetensors
         """

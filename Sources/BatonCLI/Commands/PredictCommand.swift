@@ -8,9 +8,7 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Generate control events from a mixture-density model, as CSV.",
         discussion: """
-        Prints a header, then one event per line (dt in seconds first, then the controls), the
-        model feeding each prediction back to itself. --prime feeds a performance first (CSV with
-        a header, or .npz). IMPSY's defaults are --pi-temperature 1.5 --sigma-temperature 0.01.
+        Prints a header, then one event per line (dt in seconds first, then the controls), the model feeding each prediction back to itself. --prime feeds a performance first (CSV with a header, or .npz). IMPSY's defaults are --pi-temperature 1.5 --sigma-temperature 0.01.
 
         Example: baton predict Models/impsy-4d.safetensors --steps 20 --seed 1
         """

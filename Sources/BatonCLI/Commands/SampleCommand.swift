@@ -7,8 +7,7 @@ struct SampleCommand: ParsableCommand {
         commandName: "sample",
         abstract: "Stream text from a text model as it is generated.",
         discussion: """
-        The prime text is fed first and printed; generation continues from it. Temperature
-        below 1 makes the text safer and more repetitive, above 1 wilder. Example:
+        The prime text is fed first and printed; generation continues from it. Temperature below 1 makes the text safer and more repetitive, above 1 wilder. Example:
           baton sample Models/shakespeare.safetensors --prime "ROMEO:" --length 400 --temperature 0.8
         """
     )

@@ -10,15 +10,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the live server: text ensemble, predictive instrument and stroke models over OSC and WebSocket.",
         discussion: """
-        With no models it loads the ones the project ships (Models/). Text models form the
-        ensemble, the first control model is the instrument, stroke models continue drawings.
-        OSC listens on --osc-port and sends to every --osc-send (IMPS defaults: in 5001, out
-        5000); the Studio and the JSON API are on --http-port. The address space and the
-        WebSocket messages are in docs/protocol.md. Every instrument event is logged to
-        WORKSPACE/logs as CSV; `baton dataset` and `baton train control` turn logs into a model.
+        With no models it loads the ones the project ships (Models/). Text models form the ensemble, the first control model is the instrument, stroke models continue drawings. OSC listens on --osc-port and sends to every --osc-send (IMPS defaults: in 5001, out 5000); the Studio and the JSON API are on --http-port. The address space and the WebSocket messages are in docs/protocol.md. Every instrument event is logged to WORKSPACE/logs as CSV; `baton dataset` and `baton train control` turn logs into a model.
 
-        Binding to anything but 127.0.0.1 (--listen) requires a token for the API and the
-        WebSocket (printed at start) and accepts OSC only from --allow addresses.
+        Binding to anything but 127.0.0.1 (--listen) requires a token for the API and the WebSocket (printed at start) and accepts OSC only from --allow addresses.
 
         Example: baton serve --mode callresponse --osc-send 127.0.0.1:5000 --http-port 8000
         """
@@ -66,6 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Random seed (default: a new one each run).")
     var seed: UInt64?
 
+    @Option(name: .long, help: "Serve the Studio from this folder (while editing its files) instead of the built-in copy.")
+    var studio: String?
+
     func validate() throws {
         guard InteractionMode(rawValue: mode) != nil else { throw ValidationError("--mode must be none, filter, callresponse or battle, got '\(mode)'") }
         guard (0...65535).contains(oscPort), (0...65535).contains(httpPort) else { throw ValidationError("ports are 0–65535") }
@@ -92,6 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.textRate = rate
         configuration.predictionAddress = predictionAddress
         configuration.seed = seed
+        configuration.studioFolder = studio
         if !configuration.isLoopback {
             configuration.token = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         }

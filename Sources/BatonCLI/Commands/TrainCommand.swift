@@ -8,10 +8,7 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a model on your own data.",
         discussion: """
-        Progress shows epoch, step, smoothed training loss, validation loss, throughput and
-        ETA. Every validation checkpoints: NAME.safetensors holds the best weights so far,
-        NAME.state.safetensors the latest weights and optimiser (for --resume), and
-        NAME.metrics.csv / NAME.loss.svg the learning curve. Ctrl-C saves and exits.
+        Progress shows epoch, step, smoothed training loss, validation loss, throughput and ETA. Every validation checkpoints: NAME.safetensors holds the best weights so far, NAME.state.safetensors the latest weights and optimiser (for --resume), and NAME.metrics.csv / NAME.loss.svg the learning curve. Ctrl-C saves and exits.
         """,
         subcommands: [TrainTextCommand.self, TrainControlCommand.self, TrainStrokesCommand.self]
     )

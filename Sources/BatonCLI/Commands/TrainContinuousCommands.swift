@@ -8,10 +8,8 @@ struct TrainControlCommand: ParsableCommand {
         commandName: "control",
         abstract: "Train a mixture-density model on controller data (IMPS: dt first, then controls).",
         discussion: """
-        DATA is an .npz of sequences (data [N, D] + lengths), a CSV with a header row (one event
-        per row, dt in seconds first), or a folder of IMPS session logs.
-        Sizes (2 layers unless noted): \(SizePreset.continuous.map { "\($0.name) \($0.layers)×\($0.units)" }.joined(separator: ", ")).
-        Pauses longer than --split-pause seconds end a take: the sequence is split there (see docs/models.md).
+        DATA is an .npz of sequences (data [N, D] + lengths), a CSV with a header row (one event per row, dt in seconds first), or a folder of IMPS session logs.
+        Sizes (2 layers unless noted): \(SizePreset.continuous.map { "\($0.name) \($0.layers)×\($0.units)" }.joined(separator: ", ")). Pauses longer than --split-pause seconds end a take: the sequence is split there (see docs/models.md).
 
         Example: baton train control ../shared/datasets/control/impsy-4d.npz --size s --out impsy.safetensors
         """
@@ -44,8 +42,7 @@ struct TrainStrokesCommand: ParsableCommand {
         commandName: "strokes",
         abstract: "Train a handwriting or sketch model on pen strokes (stroke-3: dx, dy, pen lifted).",
         discussion: """
-        DATA is an .npz of stroke-3 sequences (data [N, 3] + lengths, or train_/valid_ splits).
-        The model outputs --mixtures bivariate Gaussians and a pen state (Graves 2013; Ha 2017).
+        DATA is an .npz of stroke-3 sequences (data [N, 3] + lengths, or train_/valid_ splits). The model outputs --mixtures bivariate Gaussians and a pen state (Graves 2013; Ha 2017).
 
         Example: baton train strokes ../shared/datasets/strokes/kanji.npz --size m --out kanji.safetensors
         """

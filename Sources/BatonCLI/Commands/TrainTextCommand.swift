@@ -8,8 +8,7 @@ struct TrainTextCommand: ParsableCommand {
         commandName: "text",
         abstract: "Train a character-level (UTF-8 byte) model on a text file.",
         discussion: """
-        Sizes: \(SizePreset.text.map { "\($0.name) = \($0.layers)×\($0.units) (\(Terminal.grouped(Double(ModelConfig.text(layers: $0.layers, units: $0.units).parameterCount))) parameters)" }.joined(separator: ", ")).
-        The last 10 % of the file (--validation) is held out for validation.
+        Sizes: \(SizePreset.text.map { "\($0.name) = \($0.layers)×\($0.units) (\(Terminal.grouped(Double(ModelConfig.text(layers: $0.layers, units: $0.units).parameterCount))) parameters)" }.joined(separator: ", ")). The last 10 % of the file (--validation) is held out for validation.
 
         Example: baton train text ../shared/datasets/text/shakespeare.txt --size m --minutes 30 --out shakespeare.safetensors
         """

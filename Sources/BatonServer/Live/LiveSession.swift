@@ -12,6 +12,8 @@ public final class LiveSession: Sendable {
     public let strokes: StrokeEngine?
     public let workshop: Workshop
     public let osc = Mutex(OSCCounters())
+    /// Connected WebSocket clients.
+    public let clients = Atomic<Int>(0)
     private let started = Date()
 
     public init(hub: EventHub, text: TextEngine?, instrument: InstrumentEngine?, strokes: StrokeEngine?, workshop: Workshop) {
@@ -49,7 +51,7 @@ public final class LiveSession: Sendable {
     }
 
     public var status: StatusSnapshot {
-        StatusSnapshot(text: text?.status, instrument: instrument?.status, strokes: strokes?.names ?? [], clients: hub.subscriberCount,
+        StatusSnapshot(text: text?.status, instrument: instrument?.status, strokes: strokes?.names ?? [], clients: clients.load(ordering: .relaxed),
                        osc: osc.withLock { $0 }, training: workshop.trainingStatus, uptimeSeconds: Date().timeIntervalSince(started))
     }
 }

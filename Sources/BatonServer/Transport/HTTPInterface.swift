@@ -25,7 +25,7 @@ enum HTTPInterface {
     static func router(session: LiveSession, catalog: [ModelSummary], token: String?, studio: String?, logger: Logger) -> Router<BatonRequestContext> {
         let router = Router(context: BatonRequestContext.self)
         if let token { router.add(middleware: TokenMiddleware(token: token)) }
-        if let studio { router.add(middleware: FileMiddleware(studio, searchForIndexHtml: true)) }
+        if let studio { router.add(middleware: FileMiddleware(studio, cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true, logger: logger)) }
 
         router.get("/api/status") { _, _ in JSONResponse(LiveEvent.encode(session.status)) }
         router.get("/api/models") { _, _ in JSONResponse(LiveEvent.encode(catalog)) }

@@ -1,4 +1,6 @@
 import BatonOSC
+import Dispatch
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -113,13 +115,23 @@ public final class OSCService: Service, Sendable {
             logger.debug("malformed OSC packet from \(sender): \(error)")
             return
         }
-        for (_, message) in packet.messages {
-            do {
-                for command in try LiveCommand.commands(from: message) { try session.apply(command) }
-            } catch {
-                session.osc.withLock { $0.unknown += 1 }
-                logger.debug("OSC \(message.address) from \(sender): \(error)")
+        for (timeTag, message) in packet.messages {
+            // A bundle's time tag says when its messages take effect: later ones wait.
+            let delay = timeTag.map { $0.isImmediate ? 0 : $0.date.timeIntervalSinceNow } ?? 0
+            if delay > 0.001, delay < 3600 {
+                DispatchQueue.global(qos: .userInteractive).asyncAfter(deadline: .now() + delay) { self.dispatch(message, from: sender) }
+            } else {
+                dispatch(message, from: sender)
             }
+        }
+    }
+
+    private func dispatch(_ message: OSCMessage, from sender: SocketAddress) {
+        do {
+            for command in try LiveCommand.commands(from: message) { try session.apply(command) }
+        } catch {
+            session.osc.withLock { $0.unknown += 1 }
+            logger.debug("OSC \(message.address) from \(sender): \(error)")
         }
     }
 }

@@ -10,7 +10,11 @@ struct WebSocketSession {
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         let (id, events) = session.hub.subscribe(buffer: 512)
-        defer { session.hub.unsubscribe(id) }
+        session.clients.add(1, ordering: .relaxed)
+        defer {
+            session.hub.unsubscribe(id)
+            session.clients.subtract(1, ordering: .relaxed)
+        }
         try await outbound.write(.text(LiveEvent.status(session.status).json))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
