@@ -2,7 +2,6 @@ import BatonCore
 @testable import BatonServer
 import BatonTraining
 import Foundation
-import Synchronization
 import Testing
 
 @Suite struct InstrumentPolicyTests {
@@ -36,19 +35,19 @@ func temporaryFolder(_ name: String) -> String {
 }
 
 @Suite struct InstrumentEngineTests {
-    /// Collects events from the hub while `body` runs, until `count` predictions arrived or time ran out.
-    static func collect(_ hub: EventHub, predictions count: Int, within seconds: Double, while body: () throws -> Void) async rethrows -> [LiveEvent] {
+    /// Runs `body`, waits until the engine has sent `count` predictions (or time ran out),
+    /// then returns every event published meanwhile. The hub buffers them, so nothing here
+    /// depends on a reader task getting a thread while other tests keep the cores busy.
+    static func collect(_ engine: InstrumentEngine, _ hub: EventHub, predictions count: Int, within seconds: Double,
+                        while body: () throws -> Void) async rethrows -> [LiveEvent] {
         let (id, events) = hub.subscribe()
-        let seen = Mutex<[LiveEvent]>([])
-        let reader = Task { for await event in events { seen.withLock { $0.append(event) } } }
         try body()
         let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline, seen.withLock({ $0.filter { if case .prediction = $0 { true } else { false } }.count }) < count {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        while Date() < deadline, engine.status.predictions < count { try? await Task.sleep(for: .milliseconds(20)) }
         hub.unsubscribe(id)
-        reader.cancel()
-        return seen.withLock { $0 }
+        var seen: [LiveEvent] = []
+        for await event in events { seen.append(event) }
+        return seen
     }
 
     @Test func filterModeAnswersEachEventOnceAndLogsBoth() async throws {
@@ -56,7 +55,7 @@ func temporaryFolder(_ name: String) -> String {
         let engine = try InstrumentEngine(model: instrumentModel(), hub: hub, mode: .filter, logFolder: folder, seed: 1)
         engine.start()
         try engine.apply(.setTimescale(0))
-        let events = try await Self.collect(hub, predictions: 3, within: 3) {
+        let events = try await Self.collect(engine, hub, predictions: 3, within: 10) {
             for v in [[0.2, 0.3], [0.4, 0.5], [0.6, 0.7]] as [[Float]] { try engine.perform(v) }
         }
         engine.stop()
@@ -75,7 +74,7 @@ func temporaryFolder(_ name: String) -> String {
         try engine.apply(.setSilenceThreshold(0.3))
         try engine.apply(.setTimescale(0.05))
         let started = Date()
-        let events = try await Self.collect(hub, predictions: 4, within: 4) { try engine.perform([0.5, 0.5]) }
+        let events = try await Self.collect(engine, hub, predictions: 4, within: 10) { try engine.perform([0.5, 0.5]) }
         let firstPrediction = events.firstIndex { if case .prediction = $0 { true } else { false } }
         #expect(firstPrediction != nil && Date().timeIntervalSince(started) >= 0.3)
         try engine.perform([0.1, 0.9])  // takes control back: the model waits for silence again
