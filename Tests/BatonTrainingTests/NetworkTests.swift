@@ -60,3 +60,19 @@ import Testing
         #expect(abs(g[0] - 0.6) < 1e-6 && abs(g[1] - 0.8) < 1e-6)
     }
 }
+
+@Suite struct SequenceSplitTests {
+    @Test func splitsBySequenceFromTheEnd() {
+        var set = SequenceSet(dims: 2)
+        for n in [10, 10, 10, 10] { set.append(sequence: [Float](repeating: Float(n), count: 2 * n)) }
+        let (train, validation) = set.split(validationFraction: 0.2)
+        #expect(train.sequenceCount == 3 && validation.sequenceCount == 1)
+    }
+
+    @Test func aSingleSequenceHoldsOutItsTail() {
+        var set = SequenceSet(dims: 1)
+        set.append(sequence: (0..<100).map(Float.init))
+        let (train, validation) = set.split(validationFraction: 0.1)
+        #expect(train.eventCount == 90 && validation.eventCount == 10 && validation.values.first == 90)
+    }
+}

@@ -45,7 +45,16 @@ public struct SequenceSet: Sendable, Equatable {
 
     /// Splits by sequence, never inside one: the trailing sequences holding at least
     /// `fraction` of the events (and at least one sequence) become the validation set.
+    /// A single sequence (one long session log) is the exception: its tail is held out.
     public func split(validationFraction fraction: Double) -> (train: SequenceSet, validation: SequenceSet) {
+        if sequenceCount == 1 {
+            let cut = max(2, min(eventCount - 2, Int((Double(eventCount) * (1 - fraction)).rounded())))
+            var train = SequenceSet(dims: dims), validation = SequenceSet(dims: dims)
+            guard cut >= 2, eventCount - cut >= 2 else { return (self, validation) }
+            train.append(sequence: Array(values[0..<(cut * dims)]))
+            validation.append(sequence: Array(values[(cut * dims)...]))
+            return (train, validation)
+        }
         let wanted = Int((Double(eventCount) * fraction).rounded(.up))
         var cut = sequenceCount
         while cut > 1 && eventCount - offsets[cut] < wanted { cut -= 1 }

@@ -28,7 +28,8 @@ public struct ContinuousTrainingPlan {
             (train, validation) = all.split(validationFraction: options.validationFraction)
         }
         guard train.sequenceCount > 0, validation.sequenceCount > 0 else {
-            throw .tooShort(path: path, bytes: all.predictedEvents, needed: 4, what: "the data (events with a successor, after preparation)")
+            throw .tooShort(path: path, bytes: all.predictedEvents, needed: 4,
+                            what: "the data (events with a successor after preparation, in enough sequences to hold some out for validation)")
         }
         var model: Model
         if let start {

@@ -1,0 +1,83 @@
+"""Starting and talking to a real `baton serve` in integration tests."""
+import json
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+from conftest import BATON
+
+
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`baton serve` on OS-assigned ports; `http`, `osc_port` parsed from what it prints."""
+
+    def __init__(self, models, workspace, osc_send=(), extra=(), env=None):
+        args = [str(BATON), "serve", *map(str, models), "--http-port", "0", "--osc-port", "0",
+                "--workspace", str(workspace), "--seed", "7", *extra]
+        for destination in osc_send:
+            args += ["--osc-send", destination]
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        self.lines = []
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                raise AssertionError(f"baton serve exited early:\n{self.process.stderr.read()}")
+            self.lines.append(line)
+            if line.startswith("Ctrl-C"):
+                break
+        text = "".join(self.lines)
+        match = re.search(r"studio\s+(http://[\d.]+:\d+)/(\?token=(\w+))?", text)
+        self.http = match.group(1)
+        self.token = match.group(3)
+        self.osc_port = int(re.search(r"OSC in\s+[\d.]+:(\d+)", text).group(1))
+        log = re.search(r"session log (\S+)", text)
+        self.log = log.group(1) if log else None
+
+    def url(self, path):
+        return self.http + path + (f"?token={self.token}" if self.token else "")
+
+    def get(self, path):
+        with urllib.request.urlopen(self.url(path), timeout=10) as response:
+            return json.loads(response.read())
+
+    def post(self, path, body):
+        request = urllib.request.Request(self.url(path), data=json.dumps(body).encode(), method="POST",
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
+    def status(self):
+        return self.get("/api/status")
+
+    def wait_for(self, predicate, timeout=10, what="condition"):
+        deadline = time.time() + timeout
+        last = None
+        while time.time() < deadline:
+            last = self.status()
+            if predicate(last):
+                return last
+            time.sleep(0.1)
+        raise AssertionError(f"{what} not reached; last status: {json.dumps(last)[:800]}")
+
+    def stop(self, sig=signal.SIGINT):
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
