@@ -83,7 +83,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "baton", dependencies: ["BatonCLI"]),
-        .executableTarget(name: "BatonBench", dependencies: ["BatonCore", "BatonTraining", "BatonEnsemble"]),
+        .executableTarget(name: "BatonBench", dependencies: ["BatonCore", "BatonTraining", "BatonEnsemble", "BatonOSC"]),
 
         // MARK: - Tests
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore"]),

@@ -45,7 +45,7 @@ import Testing
         for i in 0..<10 { hub.publish(.prediction(values: [Float(i)], dt: 0)) }
         hub.finishAll()
         var seen: [Float] = []
-        for await event in events { if case .prediction(let v, _) = event { seen.append(v[0]) } }
+        for await published in events { if case .prediction(let v, _) = published.event { seen.append(v[0]) } }
         #expect(seen == [6, 7, 8, 9])
     }
 }

@@ -46,7 +46,7 @@ func temporaryFolder(_ name: String) -> String {
         while Date() < deadline, engine.status.predictions < count { try? await Task.sleep(for: .milliseconds(20)) }
         hub.unsubscribe(id)
         var seen: [LiveEvent] = []
-        for await event in events { seen.append(event) }
+        for await published in events { seen.append(published.event) }
         return seen
     }
 

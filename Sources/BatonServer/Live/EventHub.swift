@@ -1,20 +1,27 @@
 import Synchronization
 
+/// An event with its WebSocket JSON, encoded once at publication.
+public struct PublishedEvent: Sendable {
+    public var event: LiveEvent
+    public var json: String
+}
+
 /// Fans live events out to subscribers (WebSocket clients, the OSC sender). Publishing
 /// never blocks: each subscriber has a bounded buffer that keeps the newest events, so a
 /// slow client loses old frames instead of holding the generator back.
 public final class EventHub: Sendable {
     private struct State {
         var next = 0
-        var subscribers: [Int: AsyncStream<LiveEvent>.Continuation] = [:]
+        var subscribers: [Int: AsyncStream<PublishedEvent>.Continuation] = [:]
+        var listeners: [Int: @Sendable (LiveEvent) -> Void] = [:]
     }
     private let state = Mutex(State())
 
     public init() {}
 
     /// A stream of every event published from now on, keeping at most `buffer` unsent ones.
-    public func subscribe(buffer: Int = 1024) -> (id: Int, events: AsyncStream<LiveEvent>) {
-        let (stream, continuation) = AsyncStream<LiveEvent>.makeStream(bufferingPolicy: .bufferingNewest(buffer))
+    public func subscribe(buffer: Int = 1024) -> (id: Int, events: AsyncStream<PublishedEvent>) {
+        let (stream, continuation) = AsyncStream<PublishedEvent>.makeStream(bufferingPolicy: .bufferingNewest(buffer))
         let id = state.withLock { s in
             s.next += 1
             s.subscribers[s.next] = continuation
@@ -24,22 +31,40 @@ public final class EventHub: Sendable {
         return (id, stream)
     }
 
+    /// A callback run on the publishing thread for every event: for transports that must
+    /// not wait for a task hop (the OSC sender: a prediction goes out from the thread that
+    /// made it). Listeners must be quick and must not block.
+    public func listen(_ listener: @escaping @Sendable (LiveEvent) -> Void) -> Int {
+        state.withLock { s in
+            s.next += 1
+            s.listeners[s.next] = listener
+            return s.next
+        }
+    }
+
     public func unsubscribe(_ id: Int) {
-        let continuation = state.withLock { $0.subscribers.removeValue(forKey: id) }
+        let continuation = state.withLock { s -> AsyncStream<PublishedEvent>.Continuation? in
+            s.listeners[id] = nil
+            return s.subscribers.removeValue(forKey: id)
+        }
         continuation?.finish()
     }
 
     public func publish(_ event: LiveEvent) {
-        let continuations = state.withLock { Array($0.subscribers.values) }
-        for continuation in continuations { continuation.yield(event) }
+        let (continuations, listeners) = state.withLock { (Array($0.subscribers.values), Array($0.listeners.values)) }
+        for listener in listeners { listener(event) }
+        guard !continuations.isEmpty else { return }
+        // Encoded once for every WebSocket client, not once per client.
+        let published = PublishedEvent(event: event, json: event.json)
+        for continuation in continuations { continuation.yield(published) }
     }
 
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
     /// Ends every stream (shutdown).
     public func finishAll() {
-        let all = state.withLock { s -> [AsyncStream<LiveEvent>.Continuation] in
-            defer { s.subscribers.removeAll() }
+        let all = state.withLock { s -> [AsyncStream<PublishedEvent>.Continuation] in
+            defer { s.subscribers.removeAll(); s.listeners.removeAll() }
             return Array(s.subscribers.values)
         }
         for continuation in all { continuation.finish() }

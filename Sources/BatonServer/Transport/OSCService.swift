@@ -56,44 +56,46 @@ public final class OSCService: Service, Sendable {
     }
 
     public func run() async throws {
-        typealias Envelope = AddressedEnvelope<ByteBuffer>
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<Envelope, Envelope>(wrappingChannelSynchronously: channel)
-                }
+            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(InboundHandler(service: self)) }
             }
-        if let address = channel.channel.localAddress {
+            .bind(host: configuration.host, port: configuration.port).get()
+        if let address = channel.localAddress {
             bound.withLock { $0 = address }
             ready.continuation.yield(address)
         }
         ready.continuation.finish()
-        let (subscription, events) = session.hub.subscribe(buffer: 4096)
-        defer { session.hub.unsubscribe(subscription) }
-        try await channel.executeThenClose { inbound, outbound in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await event in events {
-                        guard let message = event.oscMessage(predictionAddress: self.configuration.predictionAddress) else { continue }
-                        let bytes = OSCPacket.message(message).encoded()
-                        var destinations = self.configuration.destinations
-                        if self.configuration.replyToSender { destinations += self.senders.withLock { Array($0) } }
-                        for destination in destinations {
-                            try? await outbound.write(Envelope(remoteAddress: destination, data: ByteBuffer(bytes: bytes)))
-                            self.session.osc.withLock { $0.sent += 1 }
-                        }
-                    }
-                }
-                for try await envelope in inbound.cancelOnGracefulShutdown() {
-                    self.receive(envelope)
-                }
-                group.cancelAll()
+        // Outgoing events are written from the thread that published them: a prediction made
+        // while handling an incoming packet leaves on that same event-loop thread.
+        let listener = session.hub.listen { [self] event in
+            guard let message = event.oscMessage(predictionAddress: configuration.predictionAddress) else { return }
+            let bytes = OSCPacket.message(message).encoded()
+            var destinations = configuration.destinations
+            if configuration.replyToSender { destinations += senders.withLock { Array($0) } }
+            for destination in destinations {
+                channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: ByteBuffer(bytes: bytes)), promise: nil)
             }
+            session.osc.withLock { $0.sent += destinations.count }
+        }
+        defer { session.hub.unsubscribe(listener) }
+        try? await gracefulShutdown()
+        try? await channel.close()
+    }
+
+    /// Hands each datagram to the service on the event loop.
+    private final class InboundHandler: ChannelInboundHandler, Sendable {
+        typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        let service: OSCService
+        init(service: OSCService) { self.service = service }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            service.receive(unwrapInboundIn(data))
         }
     }
 
-    private func receive(_ envelope: AddressedEnvelope<ByteBuffer>) {
+    fileprivate func receive(_ envelope: AddressedEnvelope<ByteBuffer>) {
         session.osc.withLock { $0.received += 1 }
         let sender = envelope.remoteAddress
         if let allowlist = configuration.allowlist, !allowlist.contains(sender.ipAddress ?? "") {

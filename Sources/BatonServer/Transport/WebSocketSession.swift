@@ -18,7 +18,7 @@ struct WebSocketSession {
         try await outbound.write(.text(LiveEvent.status(session.status).json))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await event in events { try await outbound.write(.text(event.json)) }
+                for await published in events { try await outbound.write(.text(published.json)) }
             }
             for try await message in inbound.messages(maxSize: HTTPInterface.maximumWebSocketMessage) {
                 guard case .text(let text) = message else { continue }

@@ -1,0 +1,44 @@
+// What every Studio page does on start: connect (with the indicator and the "reconnecting"
+// banner), show server errors, start MIDI where the page has controls, and load the
+// model list — again after every reconnection, since the server may have restarted with
+// other models.
+import { Connection, showConnection } from './connection.js';
+import { Midi } from './midi.js';
+import { $, h, toast } from './ui.js';
+
+export function startPage({ midi: midiPage } = {}) {
+  const connection = new Connection();
+  document.body.append(h('div', { class: 'offline-banner', 'aria-hidden': 'true' }, 'Server gone — reconnecting…'));
+  showConnection(connection);
+  connection.on('error', (message) => {
+    if (message.id === undefined) toast(message.message || 'the server refused a command', 'error');
+  });
+  let midi = null;
+  if (midiPage) {
+    midi = new Midi({ page: midiPage, status: $('#midi-status'), button: $('#midi-learn'), clear: $('#midi-clear') });
+    midi.start();
+  }
+  connection.connect();
+  return { connection, midi };
+}
+
+/**
+ * Calls `load(models, status)` with GET /api/models and /api/status now, and again after
+ * each reconnection (and on the first connection if the server was not up at page load).
+ */
+export function loadModels(connection, load) {
+  let state = 'idle';   // idle (not loaded or failed) | loading | loaded
+  const fetchAll = async () => {
+    state = 'loading';
+    try {
+      const [models, status] = await Promise.all([connection.api('/api/models'), connection.api('/api/status')]);
+      state = 'loaded';
+      load(models || [], status || {});
+    } catch (error) {
+      state = 'idle';
+      console.warn('Baton: could not load the model list', error);
+    }
+  };
+  connection.on('open', ({ reconnected }) => { if (reconnected || state === 'idle') fetchAll(); });
+  fetchAll();
+}
