@@ -4,9 +4,9 @@ BATON := .build/release/baton
 
 .PHONY: run test bench build deps deps-test unit integration clean
 
-## Build release and stream text from the shipped Shakespeare model.
+## Build release and start the live server with the shipped models (Studio on http://127.0.0.1:8000/).
 run: deps build
-	$(BATON) sample Models/text/shakespeare.safetensors --prime "ROMEO:" --length 1200 --temperature 0.8
+	$(BATON) serve Models
 
 ## The whole test suite: unit tests (debug), then integration tests against the release binary.
 test: deps-test unit build integration
