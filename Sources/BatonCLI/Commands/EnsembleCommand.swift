@@ -115,7 +115,8 @@ enum ModelList {
         for argument in arguments {
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: argument, isDirectory: &isFolder), isFolder.boolValue {
-                let inside = (try? FileManager.default.contentsOfDirectory(atPath: argument)) ?? []
+                // Folders are searched recursively (Models/ holds text/, control/, strokes/).
+                let inside = FileManager.default.enumerator(atPath: argument)?.compactMap { $0 as? String } ?? []
                 paths += inside.filter { $0.hasSuffix(".safetensors") && !$0.hasSuffix(".state.safetensors") }.sorted()
                     .map { (argument as NSString).appendingPathComponent($0) }
             } else {

@@ -148,6 +148,11 @@ export class ConductorPad {
       g.fillText(on ? `${Math.round(share * 100)}%` : 'off', lx, y + 29);
     });
 
+    g.font = '12px system-ui, sans-serif';
+    g.textAlign = 'center';
+    g.fillStyle = 'rgba(107, 115, 134, 0.8)';
+    g.fillText('the nearer a model, the more it writes', cx, height - 12);
+
     // the baton
     g.fillStyle = this.pressed ? 'rgba(255, 181, 71, 0.25)' : 'rgba(255, 255, 255, 0.08)';
     g.beginPath(); g.arc(bx, by, this.pressed ? 22 : 17, 0, Math.PI * 2); g.fill();

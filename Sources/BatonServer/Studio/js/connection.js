@@ -111,18 +111,19 @@ export class Connection {
   }
 
   /**
-   * Sends the latest message for `key` at most once per animation frame: dragging a weight
-   * or playing the XY pad produces pointer events faster than the server needs them.
+   * Sends the latest message for `key` at most every 16 ms: dragging a weight or playing the
+   * XY pad produces pointer events faster than the server needs them. A timer rather than an
+   * animation frame, so MIDI keeps steering while the tab is in the background.
    */
   sendLatest(key, message) {
     this.pending.set(key, message);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    requestAnimationFrame(() => {
+    setTimeout(() => {
       this.flushScheduled = false;
       for (const value of this.pending.values()) this.send(value);
       this.pending.clear();
-    });
+    }, 16);
   }
 }
 

@@ -35,9 +35,9 @@ const pad = new ConductorPad($('#pad'), {
 // ---------- model rows ----------
 
 function build(catalog, status) {
-  const text = catalog.filter((m) => m.kind === 'text');
-  const colours = distinctColours((status.text?.colours?.length === text.length ? status.text.colours : text.map((m) => m.colour)));
-  models = text.map((m, i) => ({ name: m.name, colour: colours[i] }));
+  // Colours are made distinct over the whole catalogue, so a model looks the same on every page.
+  const colours = distinctColours(catalog.map((m) => m.colour));
+  models = catalog.flatMap((m, i) => (m.kind === 'text' ? [{ name: m.name, colour: colours[i] }] : []));
   const container = $('#rows');
   midi?.forget('weight:');
   if (!models.length) {
@@ -201,6 +201,7 @@ connection.on('status', (message) => applyStatus(message.status));
 connection.on('distributions', (message) => { frame = message; distributionsDirty = true; });
 connection.on('symbol', (message) => {
   queue.push(message);
+  if (queue.length > MAX_CHARS) queue.splice(0, queue.length - KEEP_CHARS);   // a hidden tab draws nothing
   symbols += 1;
   marker = columnOfText(message.text);
 });
@@ -255,17 +256,30 @@ function separate() {
   queue.push({ text: '\n', model: -1 });
 }
 
+function appendRun(text, model) {
+  if (model !== lastModel || !lastSpan) {
+    lastSpan = h('span', { style: { color: model >= 0 ? models[model]?.colour || '#e9ebf1' : 'inherit' } });
+    stream.insertBefore(lastSpan, caret);
+    lastModel = model;
+  }
+  lastSpan.append(text);
+  shown += text.length;
+}
+
 function flushText() {
   if (!queue.length) return;
   const stick = stream.scrollTop + stream.clientHeight >= stream.scrollHeight - 48;
   for (const { text, model } of queue) {
-    if (model !== lastModel || !lastSpan) {
-      lastSpan = h('span', { style: { color: model >= 0 ? models[model]?.colour || '#e9ebf1' : 'inherit' } });
-      stream.insertBefore(lastSpan, caret);
-      lastModel = model;
-    }
-    lastSpan.append(text);
-    shown += text.length;
+    if (!text.includes('\uFFFD')) { appendRun(text, model); continue; }
+    // An invalid UTF-8 sequence: the models disagreed in the middle of a multi-byte character.
+    text.split('\uFFFD').forEach((part, k) => {
+      if (k > 0) {
+        stream.insertBefore(h('span', { class: 'invalid', title: 'an incomplete UTF-8 character: the models disagreed mid-character' }, '·'), caret);
+        lastSpan = null;
+        shown += 1;
+      }
+      if (part) appendRun(part, model);
+    });
   }
   queue.length = 0;
   if (shown > MAX_CHARS) {
@@ -273,7 +287,7 @@ function flushText() {
       shown -= stream.firstChild.textContent.length;
       stream.firstChild.remove();
     }
-    if (!lastSpan.isConnected) lastSpan = null;
+    if (lastSpan && !lastSpan.isConnected) lastSpan = null;
   }
   stream.dataset.chars = String(symbols);
   $('#symbol-count').dataset.chars = String(symbols);
@@ -300,7 +314,7 @@ function drawDistributions() {
     const skipped = frame && (!frame.models[i] || frame.models[i].length === 0);
     row.element.classList.toggle('skipped', Boolean(skipped) && active[i] !== false);
     if (fit) drawDistribution(fit.context, fit.width, fit.height, columns[i], { skipped });
-    row.share.textContent = frame ? (skipped ? 'skipped' : `${Math.round((frame.weights[i] / total) * 100)}% share`) : '';
+    row.share.textContent = frame ? (skipped ? 'skipped' : `${Math.round(((frame.weights[i] ?? 0) / total) * 100)}% share`) : '';
   });
 }
 

@@ -7,9 +7,11 @@ const { connection } = startPage();
 
 let joint = null;          // latest joint distribution, for the ensemble card
 const events = [];         // recent instrument events, for the instrument card
+let strokeColour = '#e05dd6', controlColour = '#ffb547';
 let dirty = true;
+let artDrawn = false;
+let liveStatus = false;    // a status arrived on the WebSocket (newer than the one fetched at load)
 
-const KINDS = { text: 'text', control: 'control', strokes: 'strokes' };
 
 function chip(model, colour) {
   return h('span', { class: 'chip', style: { '--chip': colour } }, h('i'), model.name);
@@ -17,11 +19,15 @@ function chip(model, colour) {
 
 function render(models, status) {
   const colours = distinctColours(models.map((m) => m.colour));
-  for (const kind of Object.keys(KINDS)) {
+  for (const kind of ['text', 'control', 'strokes']) {
     const box = $(`#models-${kind}`);
     const list = models.map((m, i) => [m, colours[i]]).filter(([m]) => m.kind === kind);
     box.replaceChildren(...(list.length ? list.map(([m, c]) => chip(m, c)) : [h('span', { class: 'hint' }, `no ${kind} model loaded`)]));
   }
+  const firstOf = (kind) => colours[models.findIndex((m) => m.kind === kind)];
+  strokeColour = firstOf('strokes') || strokeColour;
+  controlColour = firstOf('control') || controlColour;
+  artDrawn = false;
   $('#card-ensemble').dataset.ready = String(models.some((m) => m.kind === 'text'));
   $('#card-handwriting').dataset.ready = String(models.some((m) => m.kind === 'strokes'));
   $('#card-instrument').dataset.ready = String(models.some((m) => m.kind === 'control'));
@@ -30,10 +36,10 @@ function render(models, status) {
     h('td', {}, h('span', { class: 'name', style: { '--chip': colours[i] } }, h('i'), m.name)),
     h('td', {}, h('span', { class: 'tag' }, m.kind)),
     h('td', { class: 'n' }, `${m.layers} × ${m.units}`),
-    h('td', { class: 'n' }, formatCount(m.parameters)),
-    h('td', { class: 'n', title: m.path }, m.corpus || '–')));
+    h('td', { class: 'n opt' }, formatCount(m.parameters)),
+    h('td', { class: 'n opt', title: m.path }, m.corpus || '–')));
   $('#model-rows').replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No models loaded.'))]));
-  showStatus(status);
+  if (!liveStatus) showStatus(status);
 }
 
 function showStatus(s) {
@@ -47,19 +53,19 @@ function showStatus(s) {
   const t = s.text;
   $('#st-text').textContent = t ? `${t.models.length} models · ${formatCount(t.symbols)} symbols · ${t.paused ? 'paused' : (t.rate ? t.rate + '/s' : 'max speed')}` : 'none';
   const i = s.instrument;
-  $('#st-instrument').textContent = i ? `${i.model} · ${i.mode} · ${formatCount(i.inputs)} in / ${formatCount(i.predictions)} out` : 'none';
+  $('#st-instrument').textContent = i ? `${i.mode} · ${formatCount(i.inputs)} in · ${formatCount(i.predictions)} out` : 'none';
   $('#st-strokes').textContent = s.strokes && s.strokes.length ? s.strokes.join(', ') : 'none';
   const job = s.training;
-  $('#st-training').textContent = job ? `${job.state} · ${job.model.split('/').pop()}` : 'idle';
+  $('#st-training').textContent = job ? `${job.state} · ${job.model.split('/').pop().replace(/\.safetensors$/, '')}` : 'idle';
 }
 
 loadModels(connection, render);
-connection.on('status', (m) => showStatus(m.status));
+connection.on('status', (m) => { liveStatus = true; showStatus(m.status); });
 connection.on('distributions', (m) => { joint = m.joint; dirty = true; });
 connection.on('interface', (m) => { events.push({ t: performance.now(), v: m.values, kind: 'in' }); dirty = true; });
 connection.on('prediction', (m) => { events.push({ t: performance.now(), v: m.values, kind: 'out' }); dirty = true; });
-// The uptime ticks even when nothing changes.
-setInterval(() => connection.isOpen && connection.api('/api/status').then(showStatus).catch(() => {}), 5000);
+// The uptime and the counters move even when nothing changes: ask now and then.
+setInterval(() => connection.send({ type: 'status' }), 5000);
 
 // ---- card art: small live pictures of each page ----
 
@@ -99,8 +105,8 @@ function drawHandwriting() {
     }
     g.stroke();
   };
-  for (const k of [-1, -0.5, 0.6, 1.2]) stroke(split, end, '#e05dd6', 0.22, 1.4, (u) => k * u * u * 0.45);
-  stroke(split, end, '#e05dd6', 0.95, 2.2);
+  for (const k of [-1, -0.45, 0.5, 1]) stroke(split, end, strokeColour, 0.22, 1.4, (u) => k * u * 1.3);
+  stroke(split, end, strokeColour, 0.95, 2.2);
   stroke(0, split, '#dfe7ff', 0.95, 2.4);
 }
 
@@ -113,7 +119,7 @@ function drawInstrument() {
   while (events.length && now - events[0].t > span) events.shift();
   for (const e of events) {
     const x = width - ((now - e.t) / span) * width;
-    g.fillStyle = e.kind === 'in' ? 'rgba(223,231,255,0.85)' : 'rgba(255,181,71,0.9)';
+    g.fillStyle = e.kind === 'in' ? 'rgba(223, 231, 255, 0.85)' : controlColour;
     e.v.forEach((v, i) => g.fillRect(x, 6 + (1 - Math.min(1, Math.max(0, v))) * (height - 12) + i * 0.5, 3, 3));
   }
   if (!events.length) {
@@ -122,7 +128,6 @@ function drawInstrument() {
   }
 }
 
-let artDrawn = false;
 function frame() {
   if (dirty || !artDrawn || events.length) {
     drawEnsemble();

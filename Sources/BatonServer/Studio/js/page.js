@@ -8,6 +8,7 @@ import { $, h, toast } from './ui.js';
 
 export function startPage({ midi: midiPage } = {}) {
   const connection = new Connection();
+  if (connection.token) keepToken(connection.token);
   document.body.append(h('div', { class: 'offline-banner', 'aria-hidden': 'true' }, 'Server gone — reconnecting…'));
   showConnection(connection);
   connection.on('error', (message) => {
@@ -41,4 +42,14 @@ export function loadModels(connection, load) {
   };
   connection.on('open', ({ reconnected }) => { if (reconnected || state === 'idle') fetchAll(); });
   fetchAll();
+}
+
+/** Links between the Studio's pages keep the `?token=` the page was opened with. */
+function keepToken(token) {
+  for (const link of document.querySelectorAll('a[href]')) {
+    const url = new URL(link.getAttribute('href'), location.href);
+    if (url.origin !== location.origin || url.searchParams.has('token')) continue;
+    url.searchParams.set('token', token);
+    link.href = url.pathname + url.search + url.hash;
+  }
 }

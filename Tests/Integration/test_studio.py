@@ -1,0 +1,671 @@
+"""Baton Studio in headless Chromium, against the real `baton serve`: every page loads without
+console errors, text streams, weights follow the weight bars and the conductor pad, drawn
+strokes get a continuation, OSC performer events show up on the instrument page, the workshop
+builds a dataset and trains a model, MIDI-learn maps a (fake) controller, the page reconnects
+by itself, and screenshots land in Tests/Integration/artifacts/."""
+import json
+import pathlib
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from conftest import BATON, ROOT
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+STUDIO = ROOT / "Sources" / "BatonServer" / "Studio"
+ARTIFACTS = pathlib.Path(__file__).resolve().parent / "artifacts"
+WAIT = 60            # seconds: generous, the machine may be busy training
+LAPTOP = (1400, 900)
+PHONE = (390, 844)
+
+
+# ---------------------------------------------------------------- the server
+
+class Server:
+    """A running `baton serve` on OS-assigned ports, its stdout drained on a thread."""
+
+    def __init__(self, models, workspace, http_port=0, osc_sink=None, listen=None):
+        self.sink = osc_sink or udp_sink()
+        pathlib.Path(workspace).mkdir(parents=True, exist_ok=True)
+        args = [str(BATON), "serve", *map(str, models), "--http-port", str(http_port), "--osc-port", "0",
+                "--osc-send", f"127.0.0.1:{self.sink.getsockname()[1]}", "--workspace", str(workspace),
+                "--studio", str(STUDIO), "--seed", "7"] + (["--listen", listen] if listen else [])
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                        text=True, bufsize=1)
+        self.output, self.url, self.osc_port, self.token = [], None, None, None
+        self.ready = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+        if not self.ready.wait(WAIT) or self.url is None:
+            self.stop()
+            raise AssertionError("baton serve did not start:\n" + "".join(self.output))
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.output.append(line)
+            words = line.split()
+            if line.startswith("studio") and len(words) >= 2:
+                address = urllib.parse.urlsplit(words[1])
+                self.url = f"{address.scheme}://{address.netloc}"
+                self.token = urllib.parse.parse_qs(address.query).get("token", [None])[0]
+            elif line.startswith("OSC in") and len(words) >= 3:
+                self.osc_port = int(words[2].rsplit(":", 1)[1])
+            if self.url and self.osc_port and not self.ready.is_set():
+                self.ready.set()
+        self.ready.set()
+
+    @property
+    def http_port(self):
+        return int(self.url.rsplit(":", 1)[1])
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+
+def udp_sink():
+    """A UDP socket that swallows the server's OSC output (so it goes somewhere real)."""
+    sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sink.bind(("127.0.0.1", 0))
+    return sink
+
+
+def api(base, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, method="GET" if body is None else "POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read().decode())
+
+
+@pytest.fixture(scope="session")
+def studio(tmp_path_factory, tiny_model, second_text_model, control_model, stroke_model):
+    """`baton serve` with two text models, a control model and a stroke model: (http_url, osc_port)."""
+    workspace = tmp_path_factory.mktemp("studio-workspace")
+    server = Server([tiny_model, second_text_model, control_model, stroke_model], workspace)
+    try:
+        yield server.url, server.osc_port
+    finally:
+        server.stop()
+        server.sink.close()
+
+
+# ---------------------------------------------------------------- the browser
+
+def make_browser():
+    """Headless Chromium with the browser console log kept (goog:loggingPrefs), or None if missing."""
+    binary = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    driver_path = shutil.which("chromedriver")
+    if not binary or not driver_path:
+        return None
+    options = Options()
+    options.binary_location = binary
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--hide-scrollbars", f"--window-size={LAPTOP[0]},{LAPTOP[1]}"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.set_page_load_timeout(WAIT)
+    set_viewport(driver, *LAPTOP)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def browser():
+    driver = make_browser()
+    if driver is None:
+        pytest.skip("chromium and chromedriver are needed (Debian: apt install chromium chromium-driver)")
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def set_viewport(driver, width, height):
+    phone = width < 600
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 2 if phone else 1, "mobile": phone})
+
+
+def wait_for(driver, predicate, message, timeout=WAIT):
+    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: predicate(d), message)
+
+
+def wait_until(predicate, message, timeout=WAIT):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(message)
+
+
+def severe(driver):
+    """SEVERE browser console entries since the last call (reading the log clears it)."""
+    return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def open_page(driver, url):
+    """Loads a page and waits until its WebSocket is live."""
+    driver.get_log("browser")
+    driver.get(url)
+    wait_for(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".conn").get_attribute("data-state") == "open",
+             f"{url}: the connection indicator never said live")
+
+
+def attribute_number(driver, selector, name):
+    value = driver.find_element(By.CSS_SELECTOR, selector).get_attribute(name)
+    return float(value) if value not in (None, "") else 0.0
+
+
+def screenshot(driver, name, folder=None):
+    folder = folder or ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    driver.execute_script("document.activeElement && document.activeElement.blur && document.activeElement.blur();"
+                          "window.scrollTo(0, 0); document.querySelectorAll('.side').forEach(e => e.scrollTop = 0)")
+    driver.save_screenshot(str(folder / name))
+
+
+def whole_page_screenshot(driver, name, folder=None):
+    """A screenshot of the whole page at laptop width (the viewport grows to the page's height)."""
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    set_viewport(driver, LAPTOP[0], max(LAPTOP[1], int(height)))
+    try:
+        time.sleep(0.5)
+        screenshot(driver, name, folder)
+    finally:
+        set_viewport(driver, *LAPTOP)
+
+
+def press_at(driver, element, fx, fy, then=()):
+    """Presses the mouse at a fraction (fx, fy) of an element, optionally moves by `then` offsets, releases."""
+    rect = element.rect
+    actions = ActionChains(driver, duration=50)
+    actions.move_to_element_with_offset(element, int((fx - 0.5) * rect["width"]), int((fy - 0.5) * rect["height"]))
+    actions.click_and_hold()
+    for dx, dy in then:
+        actions.move_by_offset(dx, dy)
+    actions.release().perform()
+
+
+def choose(driver, name, value):
+    """Clicks the segmented option (a label around a radio button) for `value`."""
+    driver.find_element(By.CSS_SELECTOR, f'input[name={name}][value={value}]').find_element(By.XPATH, "..").click()
+
+
+def text_status(base):
+    return api(base, "/api/status")["text"]
+
+
+# ---------------------------------------------------------------- pages
+
+PAGES = {"landing": "/", "ensemble": "/ensemble.html", "handwriting": "/handwriting.html", "instrument": "/instrument.html"}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_loads_without_console_errors(studio, browser, page):
+    url, _ = studio
+    open_page(browser, url + PAGES[page])
+    assert "Baton Studio" in browser.title
+    current = browser.find_element(By.CSS_SELECTOR, 'nav a[aria-current="page"]')
+    assert current.text == {"landing": "Overview"}.get(page, page.capitalize())
+    if page == "landing":
+        wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#model-rows tr")) == 4, "the landing page lists 4 models")
+        assert "Shakespeare" in browser.find_element(By.ID, "model-rows").text
+    if page == "ensemble":
+        wait_for(browser, lambda d: attribute_number(d, "#stream", "data-chars") > 10, "no text arrived")
+    if page == "handwriting":
+        wait_for(browser, lambda d: d.find_element(By.ID, "model-names").text.strip() != "", "the stroke model is not named")
+    if page == "instrument":
+        wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#bars .bar-group")) == 3, "3 input dimensions expected")
+    # Web MIDI: headless Chromium has no devices (or no access): the page says so and carries on.
+    if page != "landing":
+        wait_for(browser, lambda d: d.find_element(By.ID, "midi-status").text in ("MIDI unavailable", "MIDI: no devices"),
+                 "the MIDI state is never shown", timeout=15)
+    time.sleep(0.5)   # let a few frames draw before reading the console
+    assert severe(browser) == []
+    if page == "landing":
+        screenshot(browser, "landing.png")
+
+
+def test_ensemble_streams_text(studio, browser):
+    url, _ = studio
+    api(url, "/api/command", {"type": "pause", "paused": False})
+    open_page(browser, url + "/ensemble.html")
+    first = wait_for(browser, lambda d: attribute_number(d, "#stream", "data-chars") or False, "no text at all")
+    wait_for(browser, lambda d: attribute_number(d, "#stream", "data-chars") >= first + 25, "the text stopped growing")
+    stream = browser.find_element(By.ID, "stream")
+    assert len(stream.text) >= 25
+    colours = browser.execute_script("return [...new Set([...document.querySelectorAll('#stream span:not(.caret):not(.invalid)')].map(s => s.style.color))]")
+    assert colours and all(colours), "every run of text is coloured by its model"
+    rows = browser.find_elements(By.CSS_SELECTOR, ".dist-row")
+    assert len(rows) == 3, "a joint row and one row per text model"
+    assert severe(browser) == []
+
+
+def test_dragging_a_weight_bar_sets_the_weight(studio, browser):
+    url, _ = studio
+    api(url, "/api/command", {"type": "weights", "weights": [1, 1]})
+    open_page(browser, url + "/ensemble.html")
+    bar = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, '.dist-row[data-model="0"] .weight'), "no weight bar")
+    press_at(browser, bar, 0.25, 0.5, then=[(-8, 0)])
+    expected = 0.25 - 8 / bar.rect["width"]
+    wait_until(lambda: abs(text_status(url)["weights"][0] - expected) < 0.03
+               and abs(text_status(url)["weights"][0] - float(bar.get_attribute("aria-valuenow"))) < 0.006,
+               f"weight 0 should be ~{expected:.2f}: {text_status(url)}")
+    assert abs(text_status(url)["weights"][1] - 1) < 1e-6
+    press_at(browser, bar, 0.1, 0.5, then=[(20, 0), (40, 0), (bar.rect["width"] * 0.6 - 60, 0)])
+    # The drag's moves are interpolated: wait for the last value to reach the server, then compare.
+    wait_until(lambda: abs(text_status(url)["weights"][0] - float(bar.get_attribute("aria-valuenow"))) < 0.006
+               and abs(text_status(url)["weights"][0] - 0.7) < 0.03, f"weight 0 should follow the drag to ~0.7: {text_status(url)}")
+    # keyboard: the bar is a slider
+    bar.send_keys(Keys.END)
+    wait_until(lambda: abs(text_status(url)["weights"][0] - 1) < 1e-3, "End sets the weight to 1")
+    assert severe(browser) == []
+
+
+def test_conductor_pad_sets_weights_by_proximity(studio, browser):
+    url, _ = studio
+    api(url, "/api/command", {"type": "weights", "weights": [1, 1]})
+    open_page(browser, url + "/ensemble.html")
+    pad = browser.find_element(By.ID, "pad")
+    wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".dist-row[data-model]")) == 2, "model rows")
+    # Two models sit left and right of the centre; press near the right one and wander a little.
+    press_at(browser, pad, 0.80, 0.5, then=[(4, 3), (4, -3)])
+    wait_until(lambda: text_status(url)["weights"][1] > 0.95 and text_status(url)["weights"][0] < 0.3,
+               f"near the second model: {text_status(url)['weights']}")
+    press_at(browser, pad, 0.20, 0.52, then=[(-3, 0)])
+    wait_until(lambda: text_status(url)["weights"][0] > 0.95 and text_status(url)["weights"][1] < 0.3,
+               f"near the first model: {text_status(url)['weights']}")
+    press_at(browser, pad, 0.5, 0.5, then=[(1, 0)])
+    wait_until(lambda: abs(text_status(url)["weights"][0] - text_status(url)["weights"][1]) < 0.1,
+               f"in the middle both models weigh alike: {text_status(url)['weights']}")
+    assert severe(browser) == []
+
+
+def test_ensemble_shortcuts_and_controls(studio, browser):
+    url, _ = studio
+    open_page(browser, url + "/ensemble.html")
+    wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".dist-row[data-model]")) == 2, "model rows")
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys("2")
+    wait_until(lambda: text_status(url)["weights"] == [0, 1], "2 solos the second model")
+    body.send_keys("0")
+    wait_until(lambda: text_status(url)["weights"] == [1, 1], "0 weighs all models alike")
+    body.send_keys(" ")
+    wait_until(lambda: text_status(url)["paused"], "space pauses")
+    wait_for(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-paused") == "true", "the page shows the pause")
+    body.send_keys(" ")
+    wait_until(lambda: not text_status(url)["paused"], "space resumes")
+    choose(browser, "pooling", "product")
+    wait_until(lambda: text_status(url)["pooling"] == "product", "pooling → product")
+    choose(browser, "pooling", "linear")
+    wait_until(lambda: text_status(url)["pooling"] == "linear", "pooling → linear")
+    before = text_status(url)["temperature"]
+    slider = browser.find_element(By.ID, "temperature")
+    slider.send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+    wait_until(lambda: abs(text_status(url)["temperature"] - (before + 0.03)) < 0.011, "the temperature slider steers the server")
+    browser.find_element(By.ID, "lookahead-on").click()
+    wait_until(lambda: text_status(url).get("lookahead") == [4, 6], "lookahead on")
+    browser.find_element(By.ID, "lookahead-on").click()
+    wait_until(lambda: text_status(url).get("lookahead") is None, "lookahead off")
+    box = browser.find_element(By.CSS_SELECTOR, '.dist-row[data-model="1"] input[type=checkbox]')
+    box.click()
+    wait_until(lambda: text_status(url)["active"] == [True, False], "the model picker drops the second model")
+    box.click()
+    wait_until(lambda: text_status(url)["active"] == [True, True], "and takes it back")
+    prime = browser.find_element(By.ID, "prime")
+    prime.send_keys("ROMEO:", Keys.ENTER)
+    wait_until(lambda: text_status(url)["symbols"] > 0, "still generating after priming")
+    api(url, "/api/command", {"type": "temperature", "value": 1})
+    assert severe(browser) == []
+    screenshot(browser, "ensemble.png")
+
+
+# ---------------------------------------------------------------- handwriting
+
+def draw(driver, canvas, strokes):
+    """Draws strokes given as lists of (x, y) fractions of the canvas, with real pointer moves."""
+    rect = canvas.rect
+    for stroke in strokes:
+        points = [(x * rect["width"], y * rect["height"]) for x, y in stroke]
+        actions = ActionChains(driver, duration=20)
+        x0, y0 = points[0]
+        actions.move_to_element_with_offset(canvas, int(x0 - rect["width"] / 2), int(y0 - rect["height"] / 2)).click_and_hold()
+        for (xa, ya), (xb, yb) in zip(points, points[1:]):
+            actions.move_by_offset(int(xb) - int(xa), int(yb) - int(ya))
+        actions.release().perform()
+
+
+def line(a, b, n=10):
+    return [(a[0] + (b[0] - a[0]) * k / n, a[1] + (b[1] - a[1]) * k / n) for k in range(n + 1)]
+
+
+def test_handwriting_gets_a_continuation(studio, browser):
+    url, _ = studio
+    open_page(browser, url + "/handwriting.html")
+    wait_for(browser, lambda d: d.find_element(By.ID, "model-names").text.strip() != "", "the stroke model is not named")
+    canvas = browser.find_element(By.ID, "sheet")
+    wrap = browser.find_element(By.ID, "sheet-wrap")
+    assert wrap.get_attribute("data-empty") == "true"
+    draw(browser, canvas, [line((0.30, 0.30), (0.48, 0.30)), line((0.39, 0.22), (0.39, 0.55)),
+                           line((0.32, 0.40), (0.32, 0.52), 4) + line((0.32, 0.40), (0.46, 0.40), 6)[1:] + line((0.46, 0.40), (0.46, 0.52), 4)[1:]])
+    assert wrap.get_attribute("data-empty") == "false"
+    # The writer pauses: after ~1 s the strokes go out and the model's continuation comes back.
+    wait_for(browser, lambda d: attribute_number(d, "#sheet-wrap", "data-replies") >= 1, "no continuation arrived")
+    assert attribute_number(browser, "#sheet-wrap", "data-model-points") == 60
+    assert attribute_number(browser, "#sheet-wrap", "data-samples") == 5, "ghosts on: five futures"
+    assert browser.find_element(By.ID, "think").get_attribute("data-state") == "done"
+    time.sleep(1)  # the answer is drawn progressively (~0.6 s); let it finish for the picture
+    screenshot(browser, "handwriting.png")
+    # Keep the model's line, and the next answer continues from it.
+    browser.find_element(By.ID, "keep").click()
+    wait_for(browser, lambda d: attribute_number(d, "#sheet-wrap", "data-replies") >= 2, "no continuation after keeping")
+    browser.find_element(By.ID, "clear").click()
+    assert wrap.get_attribute("data-empty") == "true"
+    assert severe(browser) == []
+
+
+# ---------------------------------------------------------------- instrument
+
+def test_instrument_shows_osc_events_and_plays(studio, browser):
+    from pythonosc.udp_client import SimpleUDPClient
+    url, osc_port = studio
+    api(url, "/api/command", {"type": "mode", "mode": "callresponse"})
+    open_page(browser, url + "/instrument.html")
+    wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#bars .bar-group")) == 3, "3 input dimensions expected")
+    client = SimpleUDPClient("127.0.0.1", osc_port)
+    before = attribute_number(browser, "#count-in", "data-count")
+    for k in range(8):
+        client.send_message("/interface", [0.9, 0.1 + 0.05 * k, 0.5])
+        time.sleep(0.05)
+    wait_for(browser, lambda d: attribute_number(d, "#count-in", "data-count") >= before + 8, "the OSC events never reached the page")
+    wait_for(browser, lambda d: abs(attribute_number(d, ".bar.input", "data-value") - 0.9) < 1e-3, "the first input bar shows 0.9")
+    height = browser.execute_script("return getComputedStyle(document.querySelector('.bar.input')).getPropertyValue('--v')")
+    assert abs(float(height) - 0.9) < 1e-3
+    # filter mode: every performer event is answered
+    choose(browser, "mode", "filter")
+    wait_until(lambda: api(url, "/api/status")["instrument"]["mode"] == "filter", "mode → filter")
+    predicted = attribute_number(browser, "#count-out", "data-count")
+    api(url, "/api/command", {"type": "timescale", "value": 0})
+    for k in range(5):
+        client.send_message("/interface", [0.2, 0.4, 0.6])
+        time.sleep(0.05)
+    wait_for(browser, lambda d: attribute_number(d, "#count-out", "data-count") >= predicted + 5, "filter mode answers each event")
+    assert browser.find_element(By.CSS_SELECTOR, ".bar.prediction").get_attribute("data-value") != ""
+    # play from the page: the XY pad sends performer events
+    inputs = api(url, "/api/status")["instrument"]["inputs"]
+    press_at(browser, browser.find_element(By.ID, "xy"), 0.7, 0.3, then=[(10, 5), (10, 5), (10, 5)])
+    wait_until(lambda: api(url, "/api/status")["instrument"]["inputs"] >= inputs + 2, "the XY pad plays the instrument")
+    choose(browser, "mode", "callresponse")
+    wait_until(lambda: api(url, "/api/status")["instrument"]["mode"] == "callresponse", "mode → call and response")
+    api(url, "/api/command", {"type": "timescale", "value": 1})
+    for k in range(30):   # a lively last few seconds for the screenshot
+        client.send_message("/interface", [0.5 + 0.4 * (k % 10) / 10, 0.8 - 0.02 * k, 0.3 + 0.01 * k])
+        time.sleep(0.04)
+    wait_for(browser, lambda d: attribute_number(d, "#count-out", "data-count") >= predicted + 10, "call and response answers", timeout=WAIT)
+    assert severe(browser) == []
+    whole_page_screenshot(browser, "instrument.png")
+
+
+def test_workshop_builds_trains_and_switches(studio, browser):
+    from pythonosc.udp_client import SimpleUDPClient
+    url, osc_port = studio
+    client = SimpleUDPClient("127.0.0.1", osc_port)
+    inputs = api(url, "/api/status")["instrument"]["inputs"]
+    for k in range(240):   # enough performer events for a dataset
+        client.send_message("/interface", [(k % 17) / 17, (k % 11) / 11, (k % 5) / 5])
+        time.sleep(0.004)
+    wait_until(lambda: api(url, "/api/status")["instrument"]["inputs"] >= inputs + 200, "the events were not logged")
+    open_page(browser, url + "/instrument.html")
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#logs li[data-name]"), "the session log is listed")
+    browser.find_element(By.ID, "dataset-name").send_keys("studio-test")
+    browser.find_element(By.ID, "build").click()
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#datasets li[data-name="studio-test.npz"]'), "the dataset is listed")
+    assert browser.find_element(By.ID, "train-dataset").get_attribute("value") == "studio-test.npz"
+    Select(browser.find_element(By.ID, "train-size")).select_by_value("xs")
+    minutes = browser.find_element(By.ID, "train-minutes")
+    minutes.clear()
+    minutes.send_keys("0.2")
+    browser.find_element(By.ID, "train").click()
+    wait_for(browser, lambda d: d.find_element(By.ID, "progress").get_attribute("data-state") in ("finished", "cancelled"),
+             "training never finished", timeout=180)
+    assert "loss" in browser.find_element(By.ID, "progress-detail").text
+    play = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#trained li[data-name="studio-test-xs.safetensors"] button'),
+                    "the trained model is listed")
+    play[0].click()
+    wait_until(lambda: api(url, "/api/status")["instrument"]["model"] == "studio-test-xs", "the instrument switched models")
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#trained li.current"), "the playing model is marked")
+    assert severe(browser) == []
+
+
+# ---------------------------------------------------------------- MIDI-learn
+
+FAKE_MIDI = """
+(() => {
+  const input = { id: 'fake-1', name: 'Fake Controller', manufacturer: 'Baton tests', type: 'input',
+                  state: 'connected', connection: 'open', onmidimessage: null };
+  const access = { inputs: new Map([[input.id, input]]), outputs: new Map(), sysexEnabled: false, onstatechange: null };
+  window.__fakeMidi = { send(bytes) { if (input.onmidimessage) input.onmidimessage({ data: new Uint8Array(bytes), timeStamp: performance.now() }); } };
+  Object.defineProperty(Navigator.prototype, 'requestMIDIAccess', { configurable: true, value: () => Promise.resolve(access) });
+})();
+"""
+
+
+def cc(driver, number, value, channel=1):
+    driver.execute_script("window.__fakeMidi.send(arguments[0])", [0xB0 + channel - 1, number, value])
+
+
+def test_midi_learn_maps_a_controller(studio, browser):
+    url, _ = studio
+    api(url, "/api/command", {"type": "weights", "weights": [1, 1]})
+    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FAKE_MIDI})["identifier"]
+    try:
+        open_page(browser, url + "/ensemble.html")
+        browser.execute_script("localStorage.clear()")
+        open_page(browser, url + "/ensemble.html")
+        wait_for(browser, lambda d: "Fake Controller" in d.find_element(By.ID, "midi-status").text, "the fake MIDI input is not found")
+        weight = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, '.dist-row[data-model="1"] .weight'), "weight bar")
+        learn = browser.find_element(By.ID, "midi-learn")
+        # learn: move CC 21, click the second model's weight; move CC 22, click the temperature
+        learn.click()
+        assert learn.get_attribute("aria-pressed") == "true"
+        cc(browser, 21, 10)
+        wait_for(browser, lambda d: "CC 21" in d.find_element(By.ID, "midi-status").text, "the learnt CC is shown")
+        weight.click()
+        cc(browser, 22, 5)
+        browser.find_element(By.ID, "c-temperature").click()
+        learn.click()
+        assert learn.get_attribute("aria-pressed") == "false"
+        assert text_status(url)["weights"] == [1, 1], "clicking while learning maps, it does not move the control"
+        assert weight.get_attribute("data-midi-cc") == "CC 21"
+        # play the controller
+        cc(browser, 21, 0)
+        wait_until(lambda: text_status(url)["weights"][1] == 0, "CC 21 at 0 → weight 0")
+        assert weight.get_attribute("aria-valuenow") == "0.00"
+        cc(browser, 21, 127)
+        wait_until(lambda: text_status(url)["weights"][1] == 1, "CC 21 at 127 → weight 1")
+        cc(browser, 22, 127)
+        wait_until(lambda: abs(text_status(url)["temperature"] - 2) < 1e-3, "CC 22 at 127 → the top of the temperature range")
+        cc(browser, 22, 64)
+        wait_until(lambda: abs(text_status(url)["temperature"] - 1.06) < 0.011, "CC 22 at 64 → the middle")
+        assert browser.find_element(By.ID, "temperature").get_attribute("value") == "1.06"
+        cc(browser, 23, 100)   # unmapped: nothing happens
+        # the mapping survives a reload
+        stored = json.loads(browser.execute_script("return localStorage.getItem('baton.midi.ensemble')"))
+        assert stored == {"1:21": "weight:1", "1:22": "temperature"}
+        open_page(browser, url + "/ensemble.html")
+        wait_for(browser, lambda d: "2 mapped" in d.find_element(By.ID, "midi-status").text, "the mappings were not reloaded")
+        wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '.dist-row[data-model="1"] .weight[data-midi-cc="CC 21"]'), "badge")
+        cc(browser, 21, 64)
+        wait_until(lambda: abs(text_status(url)["weights"][1] - 0.5) < 0.011, "after reloading CC 21 still drives the weight")
+        assert severe(browser) == []
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script})
+        browser.execute_script("localStorage.clear()")
+        api(url, "/api/command", {"type": "temperature", "value": 1})
+        api(url, "/api/command", {"type": "weights", "weights": [1, 1]})
+
+
+# ---------------------------------------------------------------- phone, reconnect
+
+def test_phone_layout_has_no_horizontal_scroll(studio, browser):
+    url, _ = studio
+    set_viewport(browser, *PHONE)
+    try:
+        for page in PAGES.values():
+            open_page(browser, url + page)
+            width = browser.execute_script("return document.documentElement.scrollWidth")
+            assert width <= PHONE[0], f"{page} is {width} px wide on a phone"
+        open_page(browser, url + "/ensemble.html")
+        wait_for(browser, lambda d: attribute_number(d, "#stream", "data-chars") > 40, "no text on the phone")
+        screenshot(browser, "ensemble-phone.png")
+        assert severe(browser) == []
+    finally:
+        set_viewport(browser, *LAPTOP)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="127.0.0.2 is a loopback address on Linux only")
+def test_token_is_passed_to_the_api_the_websocket_and_other_pages(browser, tiny_model, tmp_path):
+    # Any address but 127.0.0.1 makes the server ask for its token; 127.0.0.2 still stays on this machine.
+    server = Server([tiny_model], tmp_path, listen="127.0.0.2")
+    try:
+        assert server.token, "the server printed no token"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            api(server.url, "/api/models")
+        assert refused.value.code == 401
+        open_page(browser, f"{server.url}/?token={server.token}")
+        wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#model-rows tr td .name")) == 1, "models listed with the token")
+        browser.find_element(By.CSS_SELECTOR, 'nav a[href^="/ensemble.html"]').click()
+        wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".conn").get_attribute("data-state") == "open",
+                 "the ensemble page did not connect: the token was lost on the way")
+        assert f"token={server.token}" in browser.current_url
+        wait_for(browser, lambda d: attribute_number(d, "#stream", "data-chars") > 5, "no text with the token")
+        assert severe(browser) == []
+    finally:
+        server.stop()
+        server.sink.close()
+
+
+def test_reconnects_after_a_server_restart(browser, tiny_model, second_text_model, tmp_path):
+    first = Server([tiny_model], tmp_path / "a")
+    second = None
+    try:
+        open_page(browser, first.url + "/")
+        wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#model-rows tr")) == 1, "one model listed")
+        first.stop()
+        wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".conn").get_attribute("data-state") == "reconnecting",
+                 "the page never noticed the server left", timeout=20)
+        assert "reconnecting" in browser.find_element(By.CSS_SELECTOR, ".conn").text
+        second = Server([tiny_model, second_text_model], tmp_path / "b", http_port=first.http_port, osc_sink=first.sink)
+        wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".conn").get_attribute("data-state") == "open",
+                 "the page did not reconnect")
+        wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#model-rows tr")) == 2,
+                 "the model list was not fetched again after reconnecting")
+        # Console errors while the server was away are expected (refused connections); none after.
+        browser.get_log("browser")
+        time.sleep(1)
+        assert severe(browser) == []
+    finally:
+        for server in (first, second):
+            if server:
+                server.stop()
+        first.sink.close()
+
+
+# ---------------------------------------------------------------- documentation screenshots
+
+def documentation_screenshots(folder, models, workspace):
+    """The pages with real models, for docs/screenshots (the tests' models are tiny and write nonsense):
+    python3 Tests/Integration/test_studio.py screenshots docs/screenshots TEXT… CONTROL STROKES"""
+    import math
+    from pythonosc.udp_client import SimpleUDPClient
+    server = Server(models, workspace)
+    driver = make_browser()
+    try:
+        url = server.url
+        client = SimpleUDPClient("127.0.0.1", server.osc_port)
+
+        api(url, "/api/command", {"type": "rate", "value": 80})
+        open_page(driver, url + "/ensemble.html")
+        wait_for(driver, lambda d: attribute_number(d, "#stream", "data-chars") > 1000, "text", timeout=120)
+        api(url, "/api/command", {"type": "rate", "value": 25})
+        press_at(driver, driver.find_element(By.ID, "pad"), 0.40, 0.46, then=[(2, 1)])
+        time.sleep(4)
+        screenshot(driver, "ensemble.png", folder)
+        set_viewport(driver, *PHONE)
+        open_page(driver, url + "/ensemble.html")
+        wait_for(driver, lambda d: attribute_number(d, "#stream", "data-chars") > 200, "text", timeout=120)
+        screenshot(driver, "ensemble-phone.png", folder)
+        set_viewport(driver, *LAPTOP)
+
+        open_page(driver, url + "/handwriting.html")
+        wait_for(driver, lambda d: d.find_element(By.ID, "model-names").text.strip() != "", "stroke model")
+        draw(driver, driver.find_element(By.ID, "sheet"), [
+            line((0.26, 0.33), (0.50, 0.31)), line((0.38, 0.16), (0.385, 0.78), 14),
+            line((0.375, 0.36), (0.25, 0.62), 8), line((0.395, 0.36), (0.52, 0.60), 8)])
+        wait_for(driver, lambda d: attribute_number(d, "#sheet-wrap", "data-replies") >= 1, "continuation")
+        time.sleep(2)
+        screenshot(driver, "handwriting.png", folder)
+
+        open_page(driver, url + "/instrument.html")
+        for k in range(400):   # a phrase to log, shape a dataset and show on the monitor
+            t = k * 0.05
+            client.send_message("/interface", [0.5 + 0.4 * math.sin(t), 0.5 + 0.35 * math.sin(t * 0.7 + 1), 0.5 + 0.3 * math.cos(t * 1.9)])
+            time.sleep(0.01)
+        driver.find_element(By.ID, "dataset-name").send_keys("evening-sessions")
+        driver.find_element(By.ID, "build").click()
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#datasets li[data-name="evening-sessions.npz"]'), "dataset")
+        Select(driver.find_element(By.ID, "train-size")).select_by_value("xs")
+        minutes = driver.find_element(By.ID, "train-minutes")
+        minutes.clear()
+        minutes.send_keys("0.2")
+        driver.find_element(By.ID, "train").click()
+        wait_for(driver, lambda d: d.find_element(By.ID, "progress").get_attribute("data-state") != "running", "training", timeout=180)
+        for k in range(60):   # then play, stop, and let the model answer (call and response)
+            t = k * 0.08
+            client.send_message("/interface", [0.5 + 0.4 * math.sin(t), 0.6 + 0.3 * math.cos(t), 0.3 + 0.2 * math.sin(t * 2)])
+            time.sleep(0.05)
+        time.sleep(5)
+        whole_page_screenshot(driver, "instrument.png", folder)
+
+        open_page(driver, url + "/")
+        wait_for(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#model-rows tr")) == len(models), "models")
+        time.sleep(2)
+        screenshot(driver, "landing.png", folder)
+        errors = severe(driver)
+        if errors:
+            print("console errors:", errors)
+    finally:
+        if driver:
+            driver.quit()
+        server.stop()
+        server.sink.close()
+
+
+if __name__ == "__main__":
+    import tempfile
+    if len(sys.argv) < 4 or sys.argv[1] != "screenshots":
+        sys.exit("usage: python3 Tests/Integration/test_studio.py screenshots FOLDER MODEL.safetensors…")
+    documentation_screenshots(pathlib.Path(sys.argv[2]), sys.argv[3:], pathlib.Path(tempfile.mkdtemp(prefix="baton-screenshots-")))
