@@ -28,6 +28,8 @@ extension TextEnsemble {
             let first = Categorical.sampleIndex(UnsafeBufferPointer(joint.buffer), uniform: rng.nextFloat())
             var score = Foundation.log(Double(max(joint.pointer[first], .leastNonzeroMagnitude)))
             var byte = first
+            var rollout = grammar
+            rollout.advance(UInt8(first))
             for _ in 0..<lookahead.depth {
                 let fed = byte
                 parallel(active.count) { k in
@@ -38,7 +40,9 @@ extension TextEnsemble {
                     }
                 }
                 pool(active, weights: weights, pooling: settings.pooling, into: scratch.rolloutJoint.pointer)
+                rollout.constrain(scratch.rolloutJoint.buffer)
                 byte = Categorical.sampleIndex(UnsafeBufferPointer(scratch.rolloutJoint.buffer), uniform: rng.nextFloat())
+                rollout.advance(UInt8(byte))
                 score += Foundation.log(Double(max(scratch.rolloutJoint.pointer[byte], .leastNonzeroMagnitude)))
             }
             if score > bestScore { bestScore = score; best = first }

@@ -38,6 +38,9 @@ public final class TextEnsemble: @unchecked Sendable {
     let lookaheadState: LookaheadScratch
     /// Worker threads for stepping members in parallel.
     public var threads: Int
+    /// Keeps the pooled output well-formed UTF-8: models that each write valid text can,
+    /// pooled, put weight on a byte that breaks the character under way.
+    var grammar = UTF8Grammar()
 
     public static let vocabulary = ModelConfig.byteVocabulary
     /// Catch-up horizon: a member that was skipped for longer restarts on this many bytes.
@@ -71,6 +74,7 @@ public final class TextEnsemble: @unchecked Sendable {
     public func reset() {
         for member in members { member.withLock { member.reset() } }
         history.clear()
+        grammar = UTF8Grammar()
         for i in computedFor.indices { computedFor[i] = (-1, 0) }
     }
 
@@ -81,6 +85,7 @@ public final class TextEnsemble: @unchecked Sendable {
         let active = controls.snapshot.activeMembers().indices
         for (n, byte) in (bytes.isEmpty ? [0x0A] : bytes).enumerated() {
             history.append(byte)
+            grammar.advance(byte)
             if n % (Self.historyLength / 2) == Self.historyLength / 2 - 1 { advance(active) }
         }
         advance(active)
@@ -105,6 +110,7 @@ public final class TextEnsemble: @unchecked Sendable {
         lastWeights = weights
         prepare(active, temperature: settings.temperature)
         pool(active, weights: weights, pooling: settings.pooling, into: joint.pointer)
+        grammar.constrain(joint.buffer)
         let byte: Int
         if let lookahead = settings.lookahead, lookahead.depth > 0 || lookahead.candidates > 1 {
             byte = chooseWithLookahead(lookahead, active: active, weights: weights, settings: settings)
@@ -116,6 +122,7 @@ public final class TextEnsemble: @unchecked Sendable {
         }
         let dominant = shares.indices.max { shares[$0] < shares[$1] } ?? 0
         history.append(UInt8(byte))
+        grammar.advance(UInt8(byte))
         background.update(skipped: members.indices.filter { !active.contains($0) })
         return EnsembleSymbol(byte: UInt8(byte), dominant: dominant, shares: shares)
     }

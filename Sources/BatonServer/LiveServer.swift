@@ -81,15 +81,22 @@ public final class LiveServer: Sendable {
         self.configuration = configuration
         self.logger = logger
         let hub = EventHub()
+        // Every model gets a colour of its own, so the Studio and OSC clients can tell them apart.
+        let colours = ModelStyle.distinctColours(models.map { $0.model.colour })
+        let models = models.enumerated().map { i, entry -> (path: String, model: Model) in
+            var model = entry.model
+            model.metadata[MetadataKey.colour] = colours[i]
+            return (entry.path, model)
+        }
         let text = models.filter { $0.model.config.kind == .text }.map(\.model)
-        let control = models.first { $0.model.config.kind == .control }?.model
+        let control = models.first { $0.model.config.kind == .control }
         let strokes = models.filter { $0.model.config.kind == .strokes }.map(\.model)
         let seed = configuration.seed ?? UInt64.random(in: 0...UInt64.max)
         let workshop = Workshop(root: configuration.workspace, logs: configuration.logDirectory, hub: hub)
         session = LiveSession(
             hub: hub,
             text: text.isEmpty ? nil : TextEngine(models: text, hub: hub, rate: configuration.textRate, seed: seed),
-            instrument: try control.map { try InstrumentEngine(model: $0, hub: hub, mode: configuration.mode, logFolder: workshop.logs, seed: seed &+ 1) },
+            instrument: try control.map { try InstrumentEngine(model: $0.model, file: $0.path, hub: hub, mode: configuration.mode, logFolder: workshop.logs, seed: seed &+ 1) },
             strokes: strokes.isEmpty ? nil : StrokeEngine(models: strokes),
             workshop: workshop)
         catalog = models.enumerated().map { ModelSummary(index: $0, path: $1.path, model: $1.model) }

@@ -57,3 +57,44 @@ import Testing
         #expect(broken.push(0xE2) == "" && broken.flush() == "\u{FFFD}")
     }
 }
+
+@Suite struct UTF8GrammarTests {
+    @Test func allowsExactlyWellFormedSequences() {
+        var g = UTF8Grammar()
+        #expect(g.allows(0x41) && g.allows(0xC3) && !g.allows(0x80) && !g.allows(0xC0) && !g.allows(0xF5))
+        g.advance(0xE0)
+        #expect(!g.allows(0x9F) && g.allows(0xA0) && !g.allows(0x41))
+        g.advance(0xA0)
+        #expect(g.allows(0x80) && !g.allows(0xC3))
+        g.advance(0x80)
+        #expect(g.isAtBoundary)
+        g.advance(0xED)
+        #expect(!g.allows(0xA0), "no UTF-16 surrogates")
+        g.advance(0x80); g.advance(0x80)
+        g.advance(0xF4)
+        #expect(!g.allows(0x90), "nothing above U+10FFFF")
+    }
+
+    @Test func constrainedSamplingOnlyEverWritesValidUTF8() {
+        // A distribution that loves continuation bytes and invalid leads.
+        var g = UTF8Grammar()
+        var rng = SeededGenerator(seed: 6)
+        var bytes: [UInt8] = []
+        var complete = 0
+        var probabilities = [Float](repeating: 0, count: 256)
+        for _ in 0..<5000 {
+            for b in 0..<256 { probabilities[b] = b >= 0x80 ? 10 : 0.1 }
+            let sum = probabilities.reduce(0, +)
+            for b in 0..<256 { probabilities[b] /= sum }
+            let byte = probabilities.withUnsafeMutableBufferPointer { p -> Int in
+                g.constrain(p)
+                return Categorical.sampleIndex(UnsafeBufferPointer(p), uniform: rng.nextFloat())
+            }
+            g.advance(UInt8(byte))
+            bytes.append(UInt8(byte))
+            if g.isAtBoundary { complete = bytes.count }
+        }
+        #expect(String(validating: bytes[..<complete], as: UTF8.self) != nil)
+        #expect(bytes.contains { $0 >= 0xF0 }, "multi-byte characters are still written")
+    }
+}

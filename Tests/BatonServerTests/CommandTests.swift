@@ -34,7 +34,7 @@ import Testing
         let event = LiveEvent.symbol(text: "\"é\"\n", model: 1, shares: [0.25, 0.75])
         let object = try JSONSerialization.jsonObject(with: Data(event.json.utf8)) as! [String: Any]
         #expect(object["text"] as? String == "\"é\"\n" && object["model"] as? Int == 1)
-        let frame = LiveEvent.distributions(DistributionFrame(frame: 3, weights: [0.5, 0.5], joint: [Float](repeating: 1 / 256, count: 256), models: [[Float](repeating: 1 / 256, count: 256), []]))
+        let frame = LiveEvent.distributions(DistributionFrame(frame: 3, symbol: 65, weights: [0.5, 0.5], joint: [Float](repeating: 1 / 256, count: 256), models: [[Float](repeating: 1 / 256, count: 256), []]))
         let decoded = try JSONSerialization.jsonObject(with: Data(frame.json.utf8)) as! [String: Any]
         #expect((decoded["joint"] as? [Double])?.count == 256 && (decoded["models"] as? [[Double]])?[1].isEmpty == true)
     }

@@ -88,11 +88,12 @@ def test_text_streams_symbols_and_distributions_over_osc(server, inbox):
     assert all(isinstance(text, str) and model in (0, 1) for text, model in symbols)
     frames = inbox.wait("/baton/distributions", count=2)
     frame = frames[-1]
-    joint = struct.unpack(">256f", frame[1])
+    assert 0 <= frame[1] < 256
+    joint = struct.unpack(">256f", frame[2])
     assert abs(sum(joint) - 1) < 1e-3
-    weights = frame[2::2]
+    weights = frame[3::2]
     assert len(weights) == 2 and abs(sum(weights) - 1) < 1e-4
-    for blob in frame[3::2]:
+    for blob in frame[4::2]:
         assert len(blob) in (0, 1024)
 
 

@@ -6,6 +6,8 @@ public final class TextGenerator {
     public var rng: SeededGenerator
     private let sampler = SymbolSampler()
     private var primed = false
+    /// Keeps the output well-formed UTF-8 (see `UTF8Grammar`).
+    public private(set) var grammar = UTF8Grammar()
 
     /// The symbol fed when no prime is given: a newline, as at the start of a line of text.
     public static let defaultPrime: [UInt8] = [0x0A]
@@ -20,15 +22,22 @@ public final class TextGenerator {
     /// Resets the state and feeds `bytes` (or the default prime when empty).
     public func prime(_ bytes: [UInt8]) {
         stepper.reset()
-        for byte in bytes.isEmpty ? Self.defaultPrime : bytes { stepper.step(symbol: Int(byte)) }
+        grammar = UTF8Grammar()
+        for byte in bytes.isEmpty ? Self.defaultPrime : bytes {
+            stepper.step(symbol: Int(byte))
+            grammar.advance(byte)
+        }
         primed = true
     }
 
     /// Draws the next byte from the current distribution and feeds it back.
     public func next() -> UInt8 {
         if !primed { prime([]) }
-        let symbol = sampler.sample(stepper.output, options: options, using: &rng)
+        let probabilities = sampler.distribution(stepper.output, options: options)
+        grammar.constrain(UnsafeMutableBufferPointer(mutating: probabilities))
+        let symbol = Categorical.sampleIndex(probabilities, uniform: rng.nextFloat())
         stepper.step(symbol: symbol)
+        grammar.advance(UInt8(symbol))
         return UInt8(symbol)
     }
 }

@@ -13,6 +13,26 @@ public enum ModelStyle {
         return palette[Int(hash % UInt32(palette.count))]
     }
 
+    /// The given colours, with repeats (and missing ones) replaced by palette colours not
+    /// used yet, in order: every model in a set gets its own.
+    public static func distinctColours(_ colours: [String?]) -> [String] {
+        var used = Set<String>()
+        var result: [String] = []
+        var next = 0
+        for colour in colours {
+            if let colour, isColour(colour), !used.contains(colour.lowercased()) {
+                used.insert(colour.lowercased())
+                result.append(colour)
+                continue
+            }
+            while next < palette.count && used.contains(palette[next]) { next += 1 }
+            let pick = next < palette.count ? palette[next] : palette[result.count % palette.count]
+            used.insert(pick)
+            result.append(pick)
+        }
+        return result
+    }
+
     /// `#rrggbb`.
     public static func isColour(_ text: String) -> Bool {
         text.count == 7 && text.hasPrefix("#") && text.dropFirst().allSatisfy(\.isHexDigit)

@@ -20,6 +20,8 @@ public final class InstrumentEngine: @unchecked Sendable {
     }
     struct State {
         var model: Model
+        /// The file the model came from, when known.
+        var file: String?
         var generator: EventGenerator
         var policy: InstrumentPolicy
         var timescale: Double = 1
@@ -36,12 +38,13 @@ public final class InstrumentEngine: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var thread: Thread?
 
-    public init(model: Model, hub: EventHub, mode: InteractionMode, logFolder: String?, seed: UInt64 = UInt64.random(in: 0...UInt64.max)) throws(SessionLogError) {
+    public init(model: Model, file: String? = nil, hub: EventHub, mode: InteractionMode, logFolder: String?,
+                seed: UInt64 = UInt64.random(in: 0...UInt64.max)) throws(SessionLogError) {
         precondition(model.config.kind == .control, "InstrumentEngine needs a control model")
         self.hub = hub
         self.logFolder = logFolder
         let log = try logFolder.map { folder throws(SessionLogError) in try SessionLog(folder: folder, dims: model.config.inputSize, modelName: model.displayName) }
-        state = Mutex(State(model: model, generator: EventGenerator(model: model, seed: seed), policy: InstrumentPolicy(mode: mode), log: log))
+        state = Mutex(State(model: model, file: file, generator: EventGenerator(model: model, seed: seed), policy: InstrumentPolicy(mode: mode), log: log))
     }
 
     public func start() {
@@ -130,7 +133,7 @@ public final class InstrumentEngine: @unchecked Sendable {
 
     /// Switches to another control model without restarting (a retrained one, say); a new
     /// session log starts with it.
-    public func load(_ model: Model) throws {
+    public func load(_ model: Model, file: String? = nil) throws {
         guard model.config.kind == .control else { throw CommandError("\(model.displayName) is not a control model") }
         let log = try logFolder.map { try SessionLog(folder: $0, dims: model.config.inputSize, modelName: model.displayName) }
         state.withLock { s in
@@ -138,6 +141,7 @@ public final class InstrumentEngine: @unchecked Sendable {
                                            sigmaTemperature: s.generator.sigmaTemperature, seed: s.generator.rng.next())
             s.log?.close()
             s.model = model
+            s.file = file
             s.generator = generator
             s.log = log
             s.pending = nil
@@ -148,6 +152,9 @@ public final class InstrumentEngine: @unchecked Sendable {
 
     public struct Status: Sendable, Encodable {
         public var model: String
+        /// The model's file name (and path), when it came from a file.
+        public var file: String?
+        public var path: String?
         public var dims: Int
         public var mode: String
         public var piTemperature: Float
@@ -162,7 +169,7 @@ public final class InstrumentEngine: @unchecked Sendable {
 
     public var status: Status {
         state.withLock { s in
-            Status(model: s.model.displayName, dims: s.model.config.inputSize, mode: s.policy.mode.rawValue,
+            Status(model: s.model.displayName, file: s.file.map { ($0 as NSString).lastPathComponent }, path: s.file, dims: s.model.config.inputSize, mode: s.policy.mode.rawValue,
                    piTemperature: s.generator.piTemperature, sigmaTemperature: s.generator.sigmaTemperature,
                    timescale: s.timescale, silenceThreshold: s.policy.silenceThreshold, paused: s.paused,
                    inputs: s.inputs, predictions: s.predictions, log: s.log?.path)

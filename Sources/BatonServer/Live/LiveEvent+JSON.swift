@@ -8,7 +8,7 @@ extension LiveEvent {
             return "{\"type\":\"symbol\",\"text\":\(Self.quote(text)),\"model\":\(model),\"shares\":\(Self.numbers(shares, digits: 3))}"
         case .distributions(let frame):
             let models = frame.models.map { Self.numbers($0, digits: 4) }.joined(separator: ",")
-            return "{\"type\":\"distributions\",\"frame\":\(frame.frame),\"weights\":\(Self.numbers(frame.weights, digits: 4)),\"joint\":\(Self.numbers(frame.joint, digits: 4)),\"models\":[\(models)]}"
+            return "{\"type\":\"distributions\",\"frame\":\(frame.frame),\"symbol\":\(frame.symbol),\"weights\":\(Self.numbers(frame.weights, digits: 4)),\"joint\":\(Self.numbers(frame.joint, digits: 4)),\"models\":[\(models)]}"
         case .interface(let values, let dt):
             return "{\"type\":\"interface\",\"values\":\(Self.numbers(values, digits: 5)),\"dt\":\(Self.number(dt, digits: 5))}"
         case .prediction(let values, let dt):

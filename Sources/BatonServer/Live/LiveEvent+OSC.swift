@@ -9,7 +9,7 @@ extension LiveEvent {
         case .symbol(let text, let model, _):
             return OSCMessage("/baton/symbol", [.string(text), .int32(Int32(model))])
         case .distributions(let frame):
-            var arguments: [OSCArgument] = [.int32(Int32(frame.frame)), .blob(Self.blob(frame.joint))]
+            var arguments: [OSCArgument] = [.int32(Int32(frame.frame)), .int32(Int32(frame.symbol)), .blob(Self.blob(frame.joint))]
             for (i, weight) in frame.weights.enumerated() {
                 arguments.append(.float32(weight))
                 arguments.append(.blob(Self.blob(frame.models[i])))

@@ -21,6 +21,8 @@ public enum LiveEvent: Sendable {
 
 public struct DistributionFrame: Sendable {
     public var frame: Int
+    /// The byte sampled from these distributions.
+    public var symbol: Int
     public var weights: [Float]
     public var joint: [Float]
     /// One entry per loaded model, in model order; empty when the model was skipped.

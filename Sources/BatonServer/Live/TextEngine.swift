@@ -168,7 +168,7 @@ public final class TextEngine: @unchecked Sendable {
             let now = DispatchTime.now().uptimeNanoseconds
             if s.frameRate > 0, now >= nextFrame {
                 frame += 1
-                hub.publish(.distributions(distributionFrame(frame)))
+                hub.publish(.distributions(distributionFrame(frame, symbol: Int(symbol.byte))))
                 nextFrame = now + UInt64(1e9 / s.frameRate)
             }
             if s.rate > 0 {
@@ -180,11 +180,11 @@ public final class TextEngine: @unchecked Sendable {
         finished.signal()
     }
 
-    private func distributionFrame(_ frame: Int) -> DistributionFrame {
+    private func distributionFrame(_ frame: Int, symbol: Int) -> DistributionFrame {
         let active = Set(ensemble.lastActive)
         var weights = [Float](repeating: 0, count: names.count)
         for (k, i) in ensemble.lastActive.enumerated() { weights[i] = ensemble.lastWeights[k] }
-        return DistributionFrame(frame: frame, weights: weights, joint: ensemble.jointDistribution,
+        return DistributionFrame(frame: frame, symbol: symbol, weights: weights, joint: ensemble.jointDistribution,
                                  models: names.indices.map { active.contains($0) ? ensemble.distribution(of: $0) : [] })
     }
 }

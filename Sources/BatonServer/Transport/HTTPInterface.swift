@@ -55,7 +55,7 @@ enum HTTPInterface {
             guard let instrument = session.instrument else { return JSONResponse.error("no instrument is running") }
             let path = (session.workshop.models as NSString).appendingPathComponent((name as NSString).lastPathComponent)
             return try respond {
-                try instrument.load(try Model.load(path: path))
+                try instrument.load(try Model.load(path: path), file: path)
                 session.hub.publish(.status(session.status))
                 return JSONResponse(LiveEvent.encode(session.status))
             }

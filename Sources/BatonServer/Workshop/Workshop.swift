@@ -144,11 +144,12 @@ final class TrainingJob: @unchecked Sendable {
                 }, shouldStop: { self.cancelled.load(ordering: .relaxed) })
                 state.withLock { s in
                     s.state = summary.reason == .interrupted ? "cancelled" : "finished"
+                    s.remainingSeconds = nil
                     s.bestValidationLoss = summary.bestValidationLoss
                     s.message = summary.reason.rawValue
                 }
             } catch {
-                state.withLock { $0.state = "failed"; $0.message = "\(error)" }
+                state.withLock { $0.state = "failed"; $0.message = "\(error)"; $0.remainingSeconds = nil }
             }
             hub.publish(.training(status))
         }

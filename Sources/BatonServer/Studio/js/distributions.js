@@ -28,6 +28,11 @@ export function columnOfText(text) {
   return code < 128 ? (COLUMN_OF.get(code) ?? COLUMNS.length - 1) : COLUMNS.length - 1;
 }
 
+/** The column a byte value is drawn in (bytes ≥ 128 share the last column). */
+export function columnOfByte(byte) {
+  return byte < 128 ? (COLUMN_OF.get(byte) ?? COLUMNS.length - 1) : COLUMNS.length - 1;
+}
+
 /** The most likely columns: [{label, p}] best first. */
 export function topColumns(columns, count = 3) {
   if (!columns) return [];

@@ -4,7 +4,7 @@
 
 import { loadModels, startPage } from './page.js';
 import { ConductorPad } from './conductor.js';
-import { columnOfText, columnsOf, drawDistribution, topColumns } from './distributions.js';
+import { columnOfByte, columnOfText, columnsOf, drawDistribution, topColumns } from './distributions.js';
 import { $, $$, clamp, distinctColours, fitCanvas, h, rangeControl, typingInto } from './ui.js';
 
 const { connection, midi } = startPage({ midi: 'ensemble' });
@@ -198,7 +198,12 @@ function setPaused(value) {
 
 loadModels(connection, build);
 connection.on('status', (message) => applyStatus(message.status));
-connection.on('distributions', (message) => { frame = message; distributionsDirty = true; });
+connection.on('distributions', (message) => {
+  frame = message;
+  distributionsDirty = true;
+  // The frame says which byte was drawn from it: mark exactly that one.
+  if (Number.isInteger(message.symbol)) marker = columnOfByte(message.symbol);
+});
 connection.on('symbol', (message) => {
   queue.push(message);
   if (queue.length > MAX_CHARS) queue.splice(0, queue.length - KEEP_CHARS);   // a hidden tab draws nothing

@@ -154,7 +154,7 @@ function applyStatus(status) {
   timescale.set(s.timescale);
   silence.set(s.silenceThreshold);
   setPaused(s.paused);
-  workshop.showCurrent(s.model);
+  workshop.showCurrent(s.file);
 }
 
 const workshop = new Workshop(connection);

@@ -51,10 +51,11 @@ export class Workshop {
       : [h('li', { class: 'none' }, empty)]));
   }
 
-  showCurrent(model) {
-    this.current = model;
+  /** Marks the model the instrument plays: by its file name (status.file). */
+  showCurrent(file) {
+    this.current = file;
     for (const li of document.querySelectorAll('#trained li[data-name]')) {
-      li.classList.toggle('current', li.dataset.name.replace(/\.safetensors$/, '') === model);
+      li.classList.toggle('current', li.dataset.name === file);
     }
   }
 
