@@ -75,6 +75,9 @@ enum Paths {
     }()
 
     static func shared(_ relative: String) -> String {
-        root.deletingLastPathComponent().appendingPathComponent("shared/\(relative)").path
+        if let path = ProcessInfo.processInfo.environment["BATON_SHARED"] { return "\(path)/\(relative)" }
+        let beside = root.deletingLastPathComponent().appendingPathComponent("shared")
+        let folder = FileManager.default.fileExists(atPath: beside.path) ? beside : URL(fileURLWithPath: "/work/shared")
+        return folder.appendingPathComponent(relative).path
     }
 }

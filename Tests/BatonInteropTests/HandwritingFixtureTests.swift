@@ -7,8 +7,7 @@ import Testing
 /// the mixture parameters his JavaScript computes (../shared/fixtures/handwriting-js):
 /// an independent check of the stroke head's math.
 @Suite struct HandwritingFixtureTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures/handwriting-js")
+    static let folder = SharedData.folder.appendingPathComponent("fixtures/handwriting-js")
 
     struct Reference: Decodable {
         struct Step: Decodable { var pi, mu1, mu2, sigma1, sigma2, corr: [Double]; var eos: Double }

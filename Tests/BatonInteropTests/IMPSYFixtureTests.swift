@@ -6,8 +6,7 @@ import Testing
 /// A real IMPSY model imported from Keras gives the MDN outputs TensorFlow computes
 /// (../shared/fixtures/impsy: TensorFlow 2.21 / Keras 3.15 / keras-mdn-layer 1.0.0).
 @Suite struct IMPSYFixtureTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures/impsy")
+    static let folder = SharedData.folder.appendingPathComponent("fixtures/impsy")
 
     struct Reference: Decodable {
         var input_rows_raw: [[Float]]

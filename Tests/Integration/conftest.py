@@ -7,7 +7,8 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BATON = ROOT / ".build" / "release" / "baton"
-SHARED = ROOT.parent / "shared"
+SHARED = pathlib.Path(os.environ["BATON_SHARED"]) if "BATON_SHARED" in os.environ else (
+    ROOT.parent / "shared" if (ROOT.parent / "shared").exists() else pathlib.Path("/work/shared"))
 
 
 def run(*args, timeout=600, check=False, **kwargs):
