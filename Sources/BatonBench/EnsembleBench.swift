@@ -9,7 +9,7 @@ import Foundation
 enum EnsembleBench {
     static func run(options: BenchOptions) {
         print("Text ensemble throughput (chars/s; all models active; linear pooling; 2 threads)")
-        var table = Table(header: ["size", "models", "f32", "f16", "f16 + lookahead 4×4", "paper (2016)"])
+        var table = Table(header: ["size", "models", "f32", "f16", "int8", "f16 + lookahead 4×4", "paper (2016)"])
         let counts = options.quick ? [1, 2, 8] : [1, 2, 4, 8, 12]
         for (name, layers, units) in [("s", 1, 256), ("l", 2, 512)] {
             var rng = SeededGenerator(seed: 3)
@@ -18,9 +18,10 @@ enum EnsembleBench {
                 let models = Array(pool.prefix(n))
                 let f32 = measure(models, precision: .float32, lookahead: nil, quick: options.quick)
                 let f16 = measure(models, precision: .float16, lookahead: nil, quick: options.quick)
+                let int8 = measure(models, precision: .int8, lookahead: nil, quick: options.quick)
                 let look = measure(models, precision: .float16, lookahead: Lookahead(candidates: 4, depth: 4), quick: options.quick)
                 let paper = n >= 8 ? "~1" : (n >= 2 ? "5–20" : "–")
-                table.add(["\(name) (\(layers)×\(units))", "\(n)", format(f32, 0), format(f16, 0), format(look, 0), paper])
+                table.add(["\(name) (\(layers)×\(units))", "\(n)", format(f32, 0), format(f16, 0), format(int8, 0), format(look, 0), paper])
             }
         }
         print(table.render())

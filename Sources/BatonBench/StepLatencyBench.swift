@@ -8,16 +8,17 @@ enum StepLatencyBench {
 
     static func run(options: BenchOptions, peer: TorchPeer?) {
         let steps = options.quick ? 2000 : 20000
-        var table = Table(header: ["model", "Baton f32 med", "p99", "Baton f16 med", "p99", "PyTorch 1T med", "p99", "f32 vs PyTorch", "f16 vs PyTorch"])
+        var table = Table(header: ["model", "Baton f32 med", "p99", "Baton f16 med", "p99", "int8 med", "PyTorch 1T med", "p99", "f32 vs PyTorch", "f16 vs PyTorch"])
         print("One text step (µs; one-hot byte in, 256 logits out; batch 1; single thread; \(steps) steps)")
         for (layers, units) in sizes {
             var rng = SeededGenerator(seed: 1)
             let model = Model.initialised(.text(layers: layers, units: units), using: &rng)
             let f32 = measure(model: model, precision: .float32, steps: steps)
             let f16 = measure(model: model, precision: .float16, steps: steps)
+            let int8 = measure(model: model, precision: .int8, steps: steps)
             let torch = peer?.measure(["step", "--layers", "\(layers)", "--units", "\(units)", "--steps", "\(options.quick ? 300 : 2000)"])
             let tMedian = torch?["median_us"] as? Double, tP99 = torch?["p99_us"] as? Double
-            table.add(["\(layers)×\(units)", format(f32.median), format(f32.p99), format(f16.median), format(f16.p99),
+            table.add(["\(layers)×\(units)", format(f32.median), format(f32.p99), format(f16.median), format(f16.p99), format(int8.median),
                        tMedian.map { format($0) } ?? "–", tP99.map { format($0) } ?? "–",
                        tMedian.map { ratio($0 / f32.median) } ?? "–", tMedian.map { ratio($0 / f16.median) } ?? "–"])
         }

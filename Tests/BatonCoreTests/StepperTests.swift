@@ -58,6 +58,17 @@ func randomModel(_ config: ModelConfig, seed: UInt64, scale: Double = 0.5) -> Mo
         #expect(worst < 2e-2, "worst logit difference \(worst)")
     }
 
+    @Test func int8StepperStaysCloseToFloat32() {
+        let model = randomModel(.text(layers: 2, units: 64), seed: 2, scale: 0.15)
+        let a = Stepper(model: model, precision: .float32), b = Stepper(model: model, precision: .int8)
+        var worst: Float = 0, largest: Float = 0
+        for symbol in Array("The quick brown fox".utf8) {
+            let x = Array(a.step(symbol: Int(symbol))), y = Array(b.step(symbol: Int(symbol)))
+            for i in x.indices { worst = max(worst, abs(x[i] - y[i])); largest = max(largest, abs(x[i])) }
+        }
+        #expect(worst < 0.02 * max(1, largest), "worst logit difference \(worst) (largest logit \(largest))")
+    }
+
     @Test func savedStateRestoresExactly() {
         let model = randomModel(.text(layers: 2, units: 10), seed: 3)
         let stepper = Stepper(model: model)

@@ -43,8 +43,8 @@ struct EnsembleCommand: ParsableCommand {
     @Option(name: .long, help: "Random seed (default: a new one each run).")
     var seed: UInt64?
 
-    @Flag(name: .customLong("float16"), help: "Run with Float16 weights (faster for large models).")
-    var float16 = false
+    @Option(name: .long, help: PrecisionHelp.text)
+    var precision: WeightPrecision = .float32
 
     @Flag(name: .long, help: "Open the terminal conductor (needs a terminal).")
     var interactive = false
@@ -80,7 +80,7 @@ struct EnsembleCommand: ParsableCommand {
         settings.threshold = threshold
         settings.temperature = temperature
         settings.lookahead = try lookahead.map(Self.parseLookahead)
-        let ensemble = TextEnsemble(models: loaded.map(\.model), settings: settings, precision: float16 ? .float16 : .float32,
+        let ensemble = TextEnsemble(models: loaded.map(\.model), settings: settings, precision: precision,
                                     seed: seed ?? UInt64.random(in: 0...UInt64.max))
         ensemble.prime(Array((prime ?? "").utf8))
         if interactive {

@@ -33,8 +33,8 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .long, help: "Random seed (default: a new one each run).")
     var seed: UInt64?
 
-    @Flag(name: .customLong("float16"), help: "Run with Float16 weights (faster for large models).")
-    var float16 = false
+    @Option(name: .long, help: PrecisionHelp.text)
+    var precision: WeightPrecision = .float32
 
     func validate() throws {
         guard length >= 0 else { throw ValidationError("--length must be ≥ 0, got \(length)") }
@@ -49,7 +49,7 @@ struct SampleCommand: ParsableCommand {
             throw CommandError(message: "\(model) is a \(loaded.config.kind.rawValue) model, not a text model",
                                hint: loaded.config.kind == .strokes ? "draw with `baton draw`" : "generate events with `baton predict`")
         }
-        let generator = TextGenerator(model: loaded, precision: float16 ? .float16 : .float32,
+        let generator = TextGenerator(model: loaded, precision: precision,
                                       options: SamplingOptions(temperature: temperature, topK: topK, topP: topP),
                                       seed: seed ?? UInt64.random(in: 0...UInt64.max))
         let primeBytes = Array((prime ?? "").utf8)

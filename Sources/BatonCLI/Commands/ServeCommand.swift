@@ -60,6 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Random seed (default: a new one each run).")
     var seed: UInt64?
 
+    @Option(name: .long, help: PrecisionHelp.text)
+    var precision: WeightPrecision = .float32
+
     @Option(name: .long, help: "Serve the Studio from this folder (while editing its files) instead of the built-in copy.")
     var studio: String?
 
@@ -90,6 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.predictionAddress = predictionAddress
         configuration.seed = seed
         configuration.studioFolder = studio
+        configuration.precision = precision
         if !configuration.isLoopback {
             configuration.token = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         }

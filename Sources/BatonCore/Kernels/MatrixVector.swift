@@ -70,6 +70,53 @@ public enum MatrixVector {
         }
     }
 
+    /// y[r] += scale[r] · Σ_c W[r·stride + c] · x[c] for int8 weights: the same blocking as
+    /// `multiplyAdd`, the row scale applied once to each finished dot product.
+    @inline(__always)
+    public static func multiplyAddScaled(
+        rows: Int, stride: Int, weights: UnsafePointer<Int8>, scales: UnsafePointer<Float>, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
+    ) {
+        precondition(stride % 16 == 0, "MatrixVector: stride \(stride) is not a multiple of 16")
+        @inline(__always) func load8(_ p: UnsafePointer<Int8>) -> SIMD8<Float> {
+            // Lane by lane, so LLVM emits one vpmovsxbd + vcvtdq2ps.
+            let b = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int8>.self)
+            return SIMD8<Float>(Float(b[0]), Float(b[1]), Float(b[2]), Float(b[3]), Float(b[4]), Float(b[5]), Float(b[6]), Float(b[7]))
+        }
+        var r = 0
+        while r &+ 4 <= rows {
+            let w0 = weights + r &* stride
+            let w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride
+            var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+            var b0 = SIMD8<Float>(), b1 = SIMD8<Float>(), b2 = SIMD8<Float>(), b3 = SIMD8<Float>()
+            var c = 0
+            while c < stride {
+                let xa = Float.load8(x, c), xb = Float.load8(x, c &+ 8)
+                a0.addProduct(load8(w0 + c), xa); b0.addProduct(load8(w0 + (c &+ 8)), xb)
+                a1.addProduct(load8(w1 + c), xa); b1.addProduct(load8(w1 + (c &+ 8)), xb)
+                a2.addProduct(load8(w2 + c), xa); b2.addProduct(load8(w2 + (c &+ 8)), xb)
+                a3.addProduct(load8(w3 + c), xa); b3.addProduct(load8(w3 + (c &+ 8)), xb)
+                c &+= 16
+            }
+            y[r] += scales[r] * horizontalSum(a0 + b0)
+            y[r &+ 1] += scales[r &+ 1] * horizontalSum(a1 + b1)
+            y[r &+ 2] += scales[r &+ 2] * horizontalSum(a2 + b2)
+            y[r &+ 3] += scales[r &+ 3] * horizontalSum(a3 + b3)
+            r &+= 4
+        }
+        while r < rows {
+            let w = weights + r &* stride
+            var a = SIMD8<Float>()
+            var c = 0
+            while c < stride {
+                a.addProduct(load8(w + c), Float.load8(x, c))
+                a.addProduct(load8(w + (c &+ 8)), Float.load8(x, c &+ 8))
+                c &+= 16
+            }
+            y[r] += scales[r] * horizontalSum(a)
+            r &+= 1
+        }
+    }
+
     @inline(__always)
     static func horizontalSum(_ v: SIMD8<Float>) -> Float {
         let half = v.lowHalf + v.highHalf

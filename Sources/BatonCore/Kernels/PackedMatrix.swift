@@ -3,6 +3,10 @@ public enum WeightPrecision: String, Sendable, CaseIterable {
     case float32
     /// Half the memory traffic; F16C converts on load. Products still accumulate in Float32.
     case float16
+    /// A quarter of the memory traffic: each row stored as int8 with its own scale
+    /// (max |w| / 127). For large ensembles, whose weights no longer fit in cache; logits
+    /// move by ~1 % (measured in tests), so it is an option, never the default.
+    case int8
 }
 
 /// A row-major `[rows, columns]` matrix packed for single-vector products: each row padded
@@ -15,6 +19,8 @@ public final class PackedMatrix: @unchecked Sendable {
     public let stride: Int
     public let precision: WeightPrecision
     private let storage: UnsafeMutableRawPointer
+    /// Per-row scales (int8 only).
+    private let scales: UnsafeMutablePointer<Float>?
 
     /// Columns padded up to the kernel's 16-lane step.
     public static func paddedWidth(_ n: Int) -> Int { (n + 15) & ~15 }
@@ -39,13 +45,36 @@ public final class PackedMatrix: @unchecked Sendable {
             p.initialize(repeating: 0, count: count)
             for r in 0..<rows { for c in 0..<columns { p[r * stride + c] = Float16(value(r, c)) } }
             storage = UnsafeMutableRawPointer(p)
+        case .int8:
+            let p = UnsafeMutablePointer<Int8>.allocate(capacity: count)
+            p.initialize(repeating: 0, count: count)
+            let s = UnsafeMutablePointer<Float>.allocate(capacity: rows)
+            for r in 0..<rows {
+                let row = (0..<columns).map { value(r, $0) }
+                let largest = row.reduce(Float(0)) { max($0, abs($1)) }
+                s[r] = largest > 0 ? largest / 127 : 1
+                for c in 0..<columns { p[r * stride + c] = Int8(max(-127, min(127, (row[c] / s[r]).rounded()))) }
+            }
+            storage = UnsafeMutableRawPointer(p)
+            scales = s
+            return
         }
+        scales = nil
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        storage.deallocate()
+        scales?.deallocate()
+    }
 
     /// Bytes of weights one product streams through.
-    public var byteCount: Int { rows * stride * (precision == .float32 ? 4 : 2) }
+    public var byteCount: Int {
+        switch precision {
+        case .float32: rows * stride * 4
+        case .float16: rows * stride * 2
+        case .int8: rows * stride + rows * 4
+        }
+    }
 
     /// y[r] += Σ_c W[r, c] · x[c] for every row. `x` must hold `stride` values, its padding
     /// zero; `y` holds `rows` values.
@@ -56,6 +85,9 @@ public final class PackedMatrix: @unchecked Sendable {
             MatrixVector.multiplyAdd(rows: rows, stride: stride, weights: storage.assumingMemoryBound(to: Float.self), x: x, y: y)
         case .float16:
             MatrixVector.multiplyAdd(rows: rows, stride: stride, weights: storage.assumingMemoryBound(to: Float16.self), x: x, y: y)
+        case .int8:
+            MatrixVector.multiplyAddScaled(rows: rows, stride: stride, weights: storage.assumingMemoryBound(to: Int8.self),
+                                           scales: scales!, x: x, y: y)
         }
     }
 
@@ -65,6 +97,7 @@ public final class PackedMatrix: @unchecked Sendable {
         switch precision {
         case .float32: return storage.assumingMemoryBound(to: Float.self)[r * stride + c]
         case .float16: return Float(storage.assumingMemoryBound(to: Float16.self)[r * stride + c])
+        case .int8: return Float(storage.assumingMemoryBound(to: Int8.self)[r * stride + c]) * scales![r]
         }
     }
 }

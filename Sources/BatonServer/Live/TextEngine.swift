@@ -29,9 +29,10 @@ public final class TextEngine: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var thread: Thread?
 
-    public init(models: [Model], hub: EventHub, rate: Double = 25, seed: UInt64 = UInt64.random(in: 0...UInt64.max)) {
+    public init(models: [Model], hub: EventHub, rate: Double = 25, precision: WeightPrecision = .float32,
+                seed: UInt64 = UInt64.random(in: 0...UInt64.max)) {
         precondition(!models.isEmpty, "TextEngine needs models")
-        ensemble = TextEnsemble(models: models, seed: seed)
+        ensemble = TextEnsemble(models: models, precision: precision, seed: seed)
         names = models.map(\.displayName)
         colours = models.enumerated().map { $1.colour ?? ModelStyle.palette[$0 % ModelStyle.palette.count] }
         self.hub = hub

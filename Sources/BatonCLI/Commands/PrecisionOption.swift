@@ -1,0 +1,21 @@
+import ArgumentParser
+import BatonCore
+
+/// `--precision f32|f16|int8`: how a running model stores its weights.
+extension WeightPrecision: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case "f32", "float32": self = .float32
+        case "f16", "float16": self = .float16
+        case "int8", "i8": self = .int8
+        default: return nil
+        }
+    }
+
+    public static var allValueStrings: [String] { ["f32", "f16", "int8"] }
+}
+
+/// The shared help line.
+enum PrecisionHelp {
+    static let text: ArgumentHelp = "Weights in memory: f32 (exact), f16 (half the memory traffic, ~1e-3 off) or int8 (a quarter; ~1 % off, for large ensembles)."
+}
