@@ -23,13 +23,13 @@ public final class EventEnsemble: @unchecked Sendable {
     public var rng: SeededGenerator
     public let dims: Int
     let members: [EnsembleMember<[Float]>]
+    /// One per member: draws and scores events in the data's units.
+    let samplers: [EventSampler]
+    private let drawn: FloatBuffer
     let history: StreamHistory<[Float]>
     let background: BackgroundCatchUp<[Float]>
     public private(set) var lastActive: [Int] = []
     public private(set) var lastWeights: [Float] = []
-    /// dt floor for control members (IMPSY clips at 0.000454 s).
-    public var minimumDt: Float = 0.000_454
-
     public init(models: [Model], settings: EnsembleSettings? = nil, precision: WeightPrecision = .float32, seed: UInt64) {
         precondition(!models.isEmpty, "EventEnsemble needs models")
         let kind = models[0].config.kind, dims = models[0].config.inputSize
@@ -44,8 +44,16 @@ public final class EventEnsemble: @unchecked Sendable {
         members = models.enumerated().map { i, model in
             EnsembleMember<[Float]>(index: i, model: model, precision: precision) { stepper, event in stepper.step(input: event) }
         }
+        samplers = models.map(EventSampler.init(model:))
+        drawn = FloatBuffer(count: dims)
         history = StreamHistory(capacity: TextEnsemble.historyLength)
         background = BackgroundCatchUp(members: members, history: history)
+    }
+
+    /// dt floor for control members (IMPSY clips at 0.000454 s).
+    public var minimumDt: Float {
+        get { samplers[0].minimumDt }
+        set { for sampler in samplers { sampler.minimumDt = newValue } }
     }
 
     deinit { background.stop() }
@@ -89,7 +97,7 @@ public final class EventEnsemble: @unchecked Sendable {
     func drawComponent(active: [Int], weights: [Float], piTemperature: Float) -> (member: Int, component: Int) {
         var choices: [(Int, Int, Float)] = []
         for (k, i) in active.enumerated() {
-            let (logits, count) = Self.logits(members[i])
+            let (logits, count) = samplers[i].componentLogits(members[i].stepper.output.baseAddress!)
             var probabilities = [Float](repeating: 0, count: count)
             probabilities.withUnsafeMutableBufferPointer {
                 Categorical.softmax(UnsafeBufferPointer(start: logits, count: count), temperature: max(piTemperature, 1e-4), into: $0)
@@ -100,46 +108,11 @@ public final class EventEnsemble: @unchecked Sendable {
         return (choices[pick].0, choices[pick].1)
     }
 
-    /// Where a member's π logits start and how many there are.
-    static func logits(_ member: EnsembleMember<[Float]>) -> (UnsafePointer<Float>, Int) {
-        let out = member.stepper.output.baseAddress!
-        switch member.model.config.head {
-        case .mixtureDensity(let d, let k, _): return (out + 2 * k * d, k)
-        case .strokes(let k): return (out + StrokeMixture.Layout(mixtures: k).logits, k)
-        case .categorical: preconditionFailure("categorical head in an event ensemble")
-        }
-    }
-
     /// One point from component `m` of `member`, in the data's units.
     func sample(member index: Int, component m: Int, piTemperature: Float, sigmaTemperature: Float) -> [Float] {
-        let member = members[index], out = member.stepper.output.baseAddress!
-        let n = member.model.normalisation ?? .identity(dims: dims)
-        let spread = Double(sigmaTemperature).squareRoot()
-        var z = [Float](repeating: 0, count: dims)
-        switch member.model.config.head {
-        case .mixtureDensity(let d, let k, let sigma):
-            for j in 0..<d {
-                z[j] = Float(Double(out[m * d + j]) + MixtureDensity.sigma(Double(out[k * d + m * d + j]), sigma) * spread * rng.nextGaussian())
-            }
-        case .strokes(let k):
-            let l = StrokeMixture.Layout(mixtures: k)
-            let sx = Foundation.exp(Double(out[l.sigma + 2 * m])) * spread, sy = Foundation.exp(Double(out[l.sigma + 2 * m + 1])) * spread
-            let rho = Foundation.tanh(Double(out[l.rho + m]))
-            let z1 = rng.nextGaussian(), z2 = rng.nextGaussian()
-            z[0] = Float(Double(out[l.mu + 2 * m]) + sx * z1)
-            z[1] = Float(Double(out[l.mu + 2 * m + 1]) + sy * (rho * z1 + max(1 - rho * rho, 0).squareRoot() * z2))
-            z[2] = rng.nextDouble() < 1 / (1 + Foundation.exp(-Double(out[l.pen]) / Double(max(piTemperature, 1e-4)))) ? 1 : 0
-        case .categorical:
-            preconditionFailure("categorical head in an event ensemble")
-        }
-        var x = (0..<dims).map { z[$0] * n.scale[$0] + n.offset[$0] }
-        if kind == .strokes { x[2] = z[2] } else {
-            x[0] = max(x[0], minimumDt)
-            if let range = ValueRange(metadata: member.model.metadata, dims: dims) {
-                for j in 1..<dims { x[j] = min(max(x[j], range.minimum[j]), range.maximum[j]) }
-            }
-        }
-        return x
+        samplers[index].draw(members[index].stepper.output.baseAddress!, component: m, piTemperature: piTemperature,
+                             sigmaTemperature: sigmaTemperature, using: &rng, into: drawn.pointer)
+        return drawn.array
     }
 
     /// log Σᵢ πᵢ pᵢ(x) over the members active in the last step: the pooled density of a
@@ -162,24 +135,11 @@ public final class EventEnsemble: @unchecked Sendable {
 
     /// log πᵢ + log pᵢ(x) for each active member.
     func memberLogTerms(_ x: [Float], active: [Int], weights: [Float]) -> [Double] {
-        var logTerms: [Double] = []
-        for (k, i) in active.enumerated() {
-            let model = members[i].model, out = members[i].stepper.output.baseAddress!
-            let n = model.normalisation ?? .identity(dims: dims)
-            let z = (0..<dims).map { (x[$0] - n.offset[$0]) / n.scale[$0] }
-            let continuous = kind == .strokes ? 2 : dims
-            var logJacobian = 0.0
-            for j in 0..<continuous { logJacobian += Foundation.log(Double(abs(n.scale[j]))) }
-            let logP: Double = z.withUnsafeBufferPointer { zp in
-                switch model.config.head {
-                case .mixtureDensity(let d, let k, let sigma):
-                    MixtureDensity.logLikelihood(out, x: zp.baseAddress!, dims: d, mixtures: k, sigma: sigma)
-                case .strokes(let k): StrokeMixture.logLikelihood(out, point: zp.baseAddress!, mixtures: k)
-                case .categorical: 0
-                }
+        x.withUnsafeBufferPointer { point in
+            active.enumerated().map { k, i in
+                Foundation.log(Double(max(weights[k], 1e-30)))
+                    + samplers[i].logDensity(of: point.baseAddress!, output: members[i].stepper.output.baseAddress!)
             }
-            logTerms.append(Foundation.log(Double(max(weights[k], 1e-30))) + logP - logJacobian)
         }
-        return logTerms
     }
 }

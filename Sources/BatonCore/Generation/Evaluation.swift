@@ -36,31 +36,18 @@ extension Evaluation {
         let config = model.config, d = config.inputSize
         precondition(config.kind != .text && values.count == offsets.last! * d, "Evaluation.sequences: \(values.count) values for \(offsets.last!) \(d)-d events")
         let stepper = Stepper(model: model)
-        let n = model.normalisation ?? .identity(dims: d)
-        let continuous = config.kind == .strokes ? 2 : d
-        var logJacobian = 0.0
-        for j in 0..<continuous { logJacobian += Foundation.log(Double(abs(n.scale[j]))) }
+        let sampler = EventSampler(model: model)
         var total = 0.0, count = 0
-        var target = [Float](repeating: 0, count: d)
-        for s in 0..<(offsets.count - 1) where offsets[s + 1] - offsets[s] >= 2 {
-            stepper.reset()
-            for e in offsets[s]..<(offsets[s + 1] - 1) {
-                let out = values.withUnsafeBufferPointer { stepper.step(input: UnsafeBufferPointer(rebasing: $0[(e * d)..<((e + 1) * d)])) }
-                for j in 0..<d { target[j] = (values[(e + 1) * d + j] - n.offset[j]) / n.scale[j] }
-                let logP: Double = target.withUnsafeBufferPointer { x in
-                    switch config.head {
-                    case .mixtureDensity(let dims, let k, let sigma):
-                        MixtureDensity.logLikelihood(out.baseAddress!, x: x.baseAddress!, dims: dims, mixtures: k, sigma: sigma)
-                    case .strokes(let k):
-                        StrokeMixture.logLikelihood(out.baseAddress!, point: x.baseAddress!, mixtures: k)
-                    case .categorical:
-                        preconditionFailure("categorical head on a continuous model")
-                    }
+        values.withUnsafeBufferPointer { v in
+            for s in 0..<(offsets.count - 1) where offsets[s + 1] - offsets[s] >= 2 {
+                stepper.reset()
+                for e in offsets[s]..<(offsets[s + 1] - 1) {
+                    let out = stepper.step(input: UnsafeBufferPointer(rebasing: v[(e * d)..<((e + 1) * d)]))
+                    total -= sampler.logDensity(of: v.baseAddress! + (e + 1) * d, output: out.baseAddress!)
+                    count += 1
                 }
-                total -= logP - logJacobian
-                count += 1
+                progress?(Double(offsets[s + 1]) / Double(offsets.last!))
             }
-            progress?(Double(offsets[s + 1]) / Double(offsets.last!))
         }
         return EvaluationResult(natsPerSymbol: total / Double(max(count, 1)), symbols: count)
     }

@@ -4,18 +4,21 @@ import Foundation
 /// performer played, then draw the next event from the mixture and feed it back.
 ///
 /// Temperatures follow keras-mdn-layer and IMPS: π logits are divided by `piTemperature`,
-/// variances multiplied by `sigmaTemperature`. For control models a sampled dt below
-/// `minimumDt` is raised to it (IMPSY clips at 0.000454 s); stroke pens are 0 or 1.
+/// variances multiplied by `sigmaTemperature`. `EventSampler` turns the mixture into data
+/// units: the dt floor (IMPSY's 0.000454 s), the trained value range, the pen state.
 public final class EventGenerator {
     public let model: Model
     public let stepper: Stepper
     public var piTemperature: Float
     public var sigmaTemperature: Float
     public var rng: SeededGenerator
-    public var minimumDt: Float = 0.000_454
-    private let sampled: FloatBuffer, event: FloatBuffer
-    private let normalisation: Normalisation
-    private let range: ValueRange?
+    /// Control models: a sampled dt below this is raised to it (IMPSY clips at 0.000454 s).
+    public var minimumDt: Float {
+        get { sampler.minimumDt }
+        set { sampler.minimumDt = newValue }
+    }
+    public let sampler: EventSampler
+    private let event: FloatBuffer
     private var hasOutput = false
 
     public init(model: Model, precision: WeightPrecision = .float32, piTemperature: Float = 1, sigmaTemperature: Float = 1, seed: UInt64) {
@@ -25,10 +28,8 @@ public final class EventGenerator {
         self.piTemperature = piTemperature
         self.sigmaTemperature = sigmaTemperature
         rng = SeededGenerator(seed: seed)
-        sampled = FloatBuffer(count: model.config.inputSize)
+        sampler = EventSampler(model: model)
         event = FloatBuffer(count: model.config.inputSize)
-        normalisation = model.normalisation ?? .identity(dims: model.config.inputSize)
-        range = ValueRange(metadata: model.metadata, dims: model.config.inputSize)
     }
 
     public var dims: Int { model.config.inputSize }
@@ -54,26 +55,8 @@ public final class EventGenerator {
             event.zero()
             feed(UnsafeBufferPointer(event.buffer))
         }
-        let out = stepper.output.baseAddress!
-        switch model.config.head {
-        case .mixtureDensity(let d, let k, let sigma):
-            MixtureDensity.sample(out, dims: d, mixtures: k, sigma: sigma, piTemperature: piTemperature,
-                                  sigmaTemperature: sigmaTemperature, using: &rng, into: sampled.pointer)
-        case .strokes(let k):
-            StrokeMixture.sample(out, mixtures: k, piTemperature: piTemperature, sigmaTemperature: sigmaTemperature,
-                                 using: &rng, into: sampled.pointer)
-        case .categorical:
-            preconditionFailure("categorical head in EventGenerator")
-        }
-        let x = event.pointer, z = sampled.pointer
-        for j in 0..<dims { x[j] = z[j] * normalisation.scale[j] + normalisation.offset[j] }
-        switch model.config.kind {
-        case .control:
-            x[0] = max(x[0], minimumDt)
-            if let range { for j in 1..<dims { x[j] = min(max(x[j], range.minimum[j]), range.maximum[j]) } }
-        case .strokes: x[2] = z[2]
-        case .text: break
-        }
+        sampler.draw(stepper.output.baseAddress!, piTemperature: piTemperature, sigmaTemperature: sigmaTemperature,
+                     using: &rng, into: event.pointer)
         return UnsafeBufferPointer(event.buffer)
     }
 

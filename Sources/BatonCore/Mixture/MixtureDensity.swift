@@ -63,6 +63,14 @@ public enum MixtureDensity {
         piTemperature: Float, sigmaTemperature: Float, using rng: inout SeededGenerator, into x: UnsafeMutablePointer<Float>
     ) {
         let m = sampleComponent(output + 2 * k * d, count: k, temperature: piTemperature, using: &rng)
+        sample(output, component: m, dims: d, mixtures: k, sigma: transform, sigmaTemperature: sigmaTemperature, using: &rng, into: x)
+    }
+
+    /// Draws one point (model units) from component `m`, variances × τσ.
+    public static func sample(
+        _ output: UnsafePointer<Float>, component m: Int, dims d: Int, mixtures k: Int, sigma transform: SigmaTransform,
+        sigmaTemperature: Float, using rng: inout SeededGenerator, into x: UnsafeMutablePointer<Float>
+    ) {
         let spread = Double(sigmaTemperature).squareRoot()
         for j in 0..<d {
             let s = Double(output[k * d + m * d + j])

@@ -58,8 +58,16 @@ public enum StrokeMixture {
         _ output: UnsafePointer<Float>, mixtures k: Int, piTemperature: Float, sigmaTemperature: Float,
         using rng: inout SeededGenerator, into point: UnsafeMutablePointer<Float>
     ) {
+        let m = MixtureDensity.sampleComponent(output + Layout(mixtures: k).logits, count: k, temperature: piTemperature, using: &rng)
+        sample(output, component: m, mixtures: k, piTemperature: piTemperature, sigmaTemperature: sigmaTemperature, using: &rng, into: point)
+    }
+
+    /// Draws (dx, dy, pen) in model units from component `m`.
+    public static func sample(
+        _ output: UnsafePointer<Float>, component m: Int, mixtures k: Int, piTemperature: Float, sigmaTemperature: Float,
+        using rng: inout SeededGenerator, into point: UnsafeMutablePointer<Float>
+    ) {
         let l = Layout(mixtures: k)
-        let m = MixtureDensity.sampleComponent(output + l.logits, count: k, temperature: piTemperature, using: &rng)
         let spread = Double(sigmaTemperature).squareRoot()
         let sx = Foundation.exp(Double(output[l.sigma + 2 * m])) * spread
         let sy = Foundation.exp(Double(output[l.sigma + 2 * m + 1])) * spread
