@@ -293,3 +293,23 @@ def test_exposed_server_needs_the_token_and_the_allowlist(tmp_path, tiny_model, 
         assert status["text"]["temperature"] != pytest.approx(0.3)
     finally:
         s.stop()
+
+
+def test_reply_to_sender(tmp_path, tiny_model):
+    """With --reply-to-sender the stream also goes back to whoever sent OSC."""
+    import socket
+    s = Server([tiny_model], tmp_path, extra=["--reply-to-sender", "--rate", "100"])
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(5)
+    try:
+        message = osc_message_builder.OscMessageBuilder(address="/baton/temperature")
+        message.add_arg(0.9)
+        sock.sendto(message.build().dgram, ("127.0.0.1", s.osc_port))
+        data, _ = sock.recvfrom(65536)
+        while not data.startswith(b"/baton/"):
+            data, _ = sock.recvfrom(65536)
+        assert data.startswith(b"/baton/symbol") or data.startswith(b"/baton/distributions")
+    finally:
+        sock.close()
+        s.stop()
