@@ -22,6 +22,12 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .long, help: "Where to write the model (.safetensors).")
     var out: String
 
+    @Option(name: .long, help: "LSTM layers, overriding the size preset.")
+    var layers: Int?
+
+    @Option(name: .long, help: "Units per layer, overriding the size preset.")
+    var units: Int?
+
     @Option(name: .long, help: "Stop after this many minutes of training.")
     var minutes: Double?
 
@@ -77,6 +83,8 @@ struct TrainingArguments: ParsableArguments {
     var colour: String?
 
     func validate() throws {
+        guard layers.map({ (1...8).contains($0) }) ?? true else { throw ValidationError("--layers must be 1–8, got \(layers!)") }
+        guard units.map({ (1...4096).contains($0) }) ?? true else { throw ValidationError("--units must be 1–4096, got \(units!)") }
         guard minutes.map({ $0 > 0 }) ?? true else { throw ValidationError("--minutes must be > 0, got \(minutes!)") }
         guard epochs.map({ $0 > 0 }) ?? true else { throw ValidationError("--epochs must be > 0, got \(epochs!)") }
         guard batch.map({ $0 > 0 }) ?? true else { throw ValidationError("--batch must be > 0") }
@@ -91,6 +99,14 @@ struct TrainingArguments: ParsableArguments {
         guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
         guard colour.map(ModelStyle.isColour) ?? true else { throw ValidationError("--colour must look like #ff7a45, got '\(colour!)'") }
         guard out.hasSuffix(".safetensors") else { throw ValidationError("--out should end in .safetensors, got '\(out)'") }
+    }
+
+    /// The size preset named by --size (or the default), with --layers and --units applied.
+    func preset(for kind: ModelKind, default name: String) throws -> SizePreset {
+        var preset = try SizePreset.named(size ?? name, for: kind)
+        if let layers { preset.layers = layers }
+        if let units { preset.units = units }
+        return preset
     }
 
     func options(preset: SizePreset, defaultBatch: Int, defaultWindow: Int) -> TrainingOptions {

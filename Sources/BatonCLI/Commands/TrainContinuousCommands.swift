@@ -76,7 +76,7 @@ enum ContinuousTraining {
         kind: ModelKind, data: String, input: ContinuousDataInput.Loaded, mixtures: Int, splitPause: Float,
         training: TrainingArguments, defaultSize: String, defaultWindow: Int, extraMetadata: [String: String]
     ) throws {
-        let preset = try SizePreset.named(training.size ?? defaultSize, for: kind)
+        let preset = try training.preset(for: kind, default: defaultSize)
         let options = training.options(preset: preset, defaultBatch: 64, defaultWindow: defaultWindow)
         var start: TrainingStart?
         if training.resume != nil {

@@ -27,7 +27,7 @@ struct TrainTextCommand: ParsableCommand {
     }
 
     func run() throws {
-        let preset = try SizePreset.named(training.size ?? "m", for: .text)
+        let preset = try training.preset(for: .text, default: "m")
         let options = training.options(preset: preset, defaultBatch: 64, defaultWindow: 128)
         let text = try TextCorpus.load(path: corpus)
         let (head, tail) = text.split(validationFraction: options.validationFraction)
