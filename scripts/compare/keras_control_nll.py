@@ -54,7 +54,8 @@ def main(a):
     import keras
     import keras_mdn_layer as mdn
     import tensorflow as tf
-    tf.config.threading.set_intra_op_parallelism_threads(2)
+    tf.config.threading.set_intra_op_parallelism_threads(a.threads)
+    tf.config.threading.set_inter_op_parallelism_threads(a.threads)
     z = np.load(a.data)
     train, valid = split(prepare(z["data"], z["lengths"]))
     np.savez(a.valid_out, data=np.concatenate(valid), lengths=np.array([len(s) for s in valid], dtype=np.int32))
@@ -77,8 +78,16 @@ def main(a):
     model = keras.Model(inputs, keras.layers.TimeDistributed(mdn.MDN(d, k))(h))
     model.compile(loss=mdn.get_mixture_loss_func(d, k), optimizer=keras.optimizers.Adam())
     start = time.time()
+
+    class Budget(keras.callbacks.Callback):
+        """Stops training after --minutes of wall-clock time, like `baton train --minutes`."""
+        def on_epoch_end(self, epoch, logs=None):
+            print(f"epoch {epoch + 1}: loss {logs['loss']:.4f} val {logs['val_loss']:.4f} {time.time() - start:.0f} s", flush=True)
+            if time.time() - start > a.minutes * 60:
+                self.model.stop_training = True
+
     history = model.fit(x, y, batch_size=64, epochs=a.epochs, validation_data=(vx, vy), verbose=0,
-                        callbacks=[keras.callbacks.EarlyStopping(patience=6, restore_best_weights=True)])
+                        callbacks=[keras.callbacks.EarlyStopping(patience=6, restore_best_weights=True), Budget()])
     seconds = time.time() - start
 
     # Score every held-out sequence from the zero state, one event at a time (stateful copy).
@@ -113,4 +122,6 @@ if __name__ == "__main__":
     p.add_argument("--data", required=True)
     p.add_argument("--valid-out", required=True)
     p.add_argument("--epochs", type=int, default=100)
+    p.add_argument("--minutes", type=float, default=20, help="wall-clock training budget")
+    p.add_argument("--threads", type=int, default=2)
     main(p.parse_args())
