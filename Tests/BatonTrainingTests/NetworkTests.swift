@@ -75,4 +75,11 @@ import Testing
         let (train, validation) = set.split(validationFraction: 0.1)
         #expect(train.eventCount == 90 && validation.eventCount == 10 && validation.values.first == 90)
     }
+
+    @Test func negatingFlipsOneDimensionOnly() {
+        var set = SequenceSet(dims: 3)
+        set.append(sequence: [1, 2, 0, -3, 4, 1])
+        let flipped = set.negating(dimension: 1)
+        #expect(flipped.values == [1, -2, 0, -3, -4, 1] && flipped.offsets == set.offsets)
+    }
 }

@@ -56,7 +56,7 @@ struct TrainStrokesCommand: ParsableCommand {
     @Option(name: .long, help: "Mixture components.")
     var mixtures: Int = 20
 
-    @Option(name: .customLong("y-axis"), help: "Which way y points in the data: down (screen, sketch-rnn) or up (tablets, UNIPEN).")
+    @Option(name: .customLong("y-axis"), help: "Which way y points in the data: down (screen, sketch-rnn) or up (tablets, UNIPEN). Up data is flipped, so every stroke model draws in screen coordinates and any two can be mixed.")
     var yAxis: String = "down"
 
     func validate() throws {
@@ -65,8 +65,13 @@ struct TrainStrokesCommand: ParsableCommand {
     }
 
     func run() throws {
-        try ContinuousTraining.run(kind: .strokes, data: data, input: try ContinuousDataInput.load(data), mixtures: mixtures,
-                                   splitPause: 0, training: training, defaultSize: "m", defaultWindow: 100, extraMetadata: ["y_axis": yAxis])
+        var input = try ContinuousDataInput.load(data)
+        if yAxis == "up" {
+            input.train = input.train.negating(dimension: 1)
+            input.validation = input.validation?.negating(dimension: 1)
+        }
+        try ContinuousTraining.run(kind: .strokes, data: data, input: input, mixtures: mixtures, splitPause: 0, training: training,
+                                   defaultSize: "m", defaultWindow: 100, extraMetadata: ["y_axis": "down", "data_y_axis": yAxis])
     }
 }
 

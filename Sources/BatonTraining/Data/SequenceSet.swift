@@ -33,6 +33,14 @@ public struct SequenceSet: Sendable, Equatable {
         offsets.append(values.count / dims)
     }
 
+    /// The same sequences with one dimension's sign flipped (e.g. y-up pen data to y-down).
+    public func negating(dimension d: Int) -> SequenceSet {
+        precondition(d >= 0 && d < dims, "negating: dimension \(d) of \(dims)")
+        var flipped = self
+        for e in 0..<eventCount { flipped.values[e * dims + d] = -flipped.values[e * dims + d] }
+        return flipped
+    }
+
     /// Predictions a model makes on this set: every event but the first of each sequence.
     public var predictedEvents: Int { (0..<sequenceCount).reduce(0) { $0 + max(0, length($1) - 1) } }
 
