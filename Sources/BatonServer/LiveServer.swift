@@ -26,7 +26,8 @@ public struct ServerConfiguration: Sendable {
     /// Serve the Studio from this folder instead of the package's resources (development).
     public var studioFolder: String?
     /// How the text ensemble stores its weights.
-    public var precision: WeightPrecision = .float32
+    /// nil: as the files store them (`WeightPrecision.asStored`).
+    public var precision: WeightPrecision?
 
     public init() {}
 
@@ -97,7 +98,7 @@ public final class LiveServer: Sendable {
         let workshop = Workshop(root: configuration.workspace, logs: configuration.logDirectory, hub: hub)
         session = LiveSession(
             hub: hub,
-            text: text.isEmpty ? nil : TextEngine(models: text, hub: hub, rate: configuration.textRate, precision: configuration.precision, seed: seed),
+            text: text.isEmpty ? nil : TextEngine(models: text, hub: hub, rate: configuration.textRate, precision: configuration.precision ?? .asStored(text), seed: seed),
             instrument: try control.map { try InstrumentEngine(model: $0.model, file: $0.path, hub: hub, mode: configuration.mode, logFolder: workshop.logs, seed: seed &+ 1) },
             strokes: strokes.isEmpty ? nil : StrokeEngine(models: strokes),
             workshop: workshop)

@@ -108,3 +108,19 @@ import Testing
         #expect(throws: ModelFileError.self) { try Model.load(path: notLSTM) }
     }
 }
+
+@Suite struct StoredPrecisionTests {
+    @Test func aFloat16FileRunsAsFloat16AndLosesNothing() throws {
+        let model = randomModel(.text(layers: 1, units: 8), seed: 3)
+        let half = try Model(file: SafeTensorsFile(bytes: model.encoded(dtype: .f16)), path: "half.safetensors")
+        let full = try Model(file: SafeTensorsFile(bytes: model.encoded(dtype: .f32)), path: "full.safetensors")
+        #expect(half.storedDType == .f16 && full.storedDType == .f32)
+        #expect(WeightPrecision.asStored([half]) == .float16)
+        #expect(WeightPrecision.asStored([half, full]) == .float32 && WeightPrecision.asStored([]) == .float32)
+        // Packing F16-stored values as F16 loses nothing: the logits differ only by the
+        // kernels' summation order (a Float32-file model packed as F16 moves by ~1e-3).
+        let a = Array(Stepper(model: half, precision: .float16).step(symbol: 65))
+        let b = Array(Stepper(model: half, precision: .float32).step(symbol: 65))
+        #expect(zip(a, b).map { abs($0 - $1) }.max()! < 1e-5)
+    }
+}

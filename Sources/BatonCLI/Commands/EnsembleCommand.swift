@@ -12,7 +12,7 @@ struct EnsembleCommand: ParsableCommand {
 
         --interactive opens the terminal conductor: 1–9 solo a model, ←/→ pick a model, ↑/↓ move weight to or from it, 0 spreads the weights evenly, p toggles linear/product pooling, l toggles lookahead, t/T lower/raise the temperature, space pauses, r resets, q quits. Bars show each model's weight and the confidence of its distribution.
 
-        Example: baton ensemble Models/text/shakespeare.safetensors Models/text/kjv-bible.safetensors --weights 0.7,0.3
+        Example: baton ensemble Models/text/shakespeare.safetensors Models/text/nietzsche.safetensors --weights 0.7,0.3
         """
     )
 
@@ -44,7 +44,7 @@ struct EnsembleCommand: ParsableCommand {
     var seed: UInt64?
 
     @Option(name: .long, help: PrecisionHelp.text)
-    var precision: WeightPrecision = .float32
+    var precision: WeightPrecision?
 
     @Flag(name: .long, help: "Open the terminal conductor (needs a terminal).")
     var interactive = false
@@ -80,7 +80,7 @@ struct EnsembleCommand: ParsableCommand {
         settings.threshold = threshold
         settings.temperature = temperature
         settings.lookahead = try lookahead.map(Self.parseLookahead)
-        let ensemble = TextEnsemble(models: loaded.map(\.model), settings: settings, precision: precision,
+        let ensemble = TextEnsemble(models: loaded.map(\.model), settings: settings, precision: precision ?? .asStored(loaded.map(\.model)),
                                     seed: seed ?? UInt64.random(in: 0...UInt64.max))
         ensemble.prime(Array((prime ?? "").utf8))
         if interactive {

@@ -17,5 +17,5 @@ extension WeightPrecision: ExpressibleByArgument {
 
 /// The shared help line.
 enum PrecisionHelp {
-    static let text: ArgumentHelp = "Weights in memory: f32 (exact), f16 (half the memory traffic, ~1e-3 off) or int8 (a quarter; ~1 % off, for large ensembles)."
+    static let text: ArgumentHelp = "Weights in memory: f32, f16 (half the memory traffic; exact for Float16 files, ~1e-3 off for Float32 ones) or int8 (a quarter; ~1 % off, for large ensembles). Default: as stored (f16 for Float16 files such as the shipped models, else f32)."
 }

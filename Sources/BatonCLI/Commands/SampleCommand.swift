@@ -34,7 +34,7 @@ struct SampleCommand: ParsableCommand {
     var seed: UInt64?
 
     @Option(name: .long, help: PrecisionHelp.text)
-    var precision: WeightPrecision = .float32
+    var precision: WeightPrecision?
 
     func validate() throws {
         guard length >= 0 else { throw ValidationError("--length must be ≥ 0, got \(length)") }
@@ -49,7 +49,7 @@ struct SampleCommand: ParsableCommand {
             throw CommandError(message: "\(model) is a \(loaded.config.kind.rawValue) model, not a text model",
                                hint: loaded.config.kind == .strokes ? "draw with `baton draw`" : "generate events with `baton predict`")
         }
-        let generator = TextGenerator(model: loaded, precision: precision,
+        let generator = TextGenerator(model: loaded, precision: precision ?? .asStored([loaded]),
                                       options: SamplingOptions(temperature: temperature, topK: topK, topP: topP),
                                       seed: seed ?? UInt64.random(in: 0...UInt64.max))
         let primeBytes = Array((prime ?? "").utf8)

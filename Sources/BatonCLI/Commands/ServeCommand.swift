@@ -61,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
     var seed: UInt64?
 
     @Option(name: .long, help: PrecisionHelp.text)
-    var precision: WeightPrecision = .float32
+    var precision: WeightPrecision?
 
     @Option(name: .long, help: "Serve the Studio from this folder (while editing its files) instead of the built-in copy.")
     var studio: String?

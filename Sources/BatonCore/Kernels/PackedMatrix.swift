@@ -7,6 +7,12 @@ public enum WeightPrecision: String, Sendable, CaseIterable {
     /// (max |w| / 127). For large ensembles, whose weights no longer fit in cache; logits
     /// move by ~1 % (measured in tests), so it is an option, never the default.
     case int8
+
+    /// The precision that runs `models` exactly as their files hold them: Float16 when every
+    /// model was stored as F16 (packing F16 values as F16 loses nothing), else Float32.
+    public static func asStored(_ models: [Model]) -> WeightPrecision {
+        !models.isEmpty && models.allSatisfy { $0.storedDType == .f16 } ? .float16 : .float32
+    }
 }
 
 /// A row-major `[rows, columns]` matrix packed for single-vector products: each row padded

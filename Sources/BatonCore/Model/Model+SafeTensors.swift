@@ -40,6 +40,8 @@ extension Model {
         var metadata = file.metadata
         for key in MetadataKey.architecture { metadata[key] = nil }
         self.init(config: config, parameters: parameters, normalisation: normalisation, metadata: metadata)
+        let dtypes = Set(layout.slots.compactMap { file.tensors[$0.name]?.dtype })
+        storedDType = dtypes.count == 1 ? dtypes.first! : .f32
     }
 
     private static func inferConfig(_ file: SafeTensorsFile, path: String) throws(ModelFileError) -> ModelConfig {

@@ -29,6 +29,8 @@ public struct Model: Sendable {
     public var normalisation: Normalisation?
     /// Free-form provenance (string → string), saved in the file's `__metadata__`.
     public var metadata: [String: String]
+    /// How the weights were stored in the file the model came from (F32 when built in memory).
+    public var storedDType: TensorDType = .f32
 
     public init(config: ModelConfig, parameters: [Float], normalisation: Normalisation? = nil, metadata: [String: String] = [:]) {
         let layout = ParameterLayout(config)
