@@ -285,6 +285,39 @@ def test_dragging_a_weight_bar_sets_the_weight(studio, browser):
     assert severe(browser) == []
 
 
+def test_stage_view_enlarges_every_page_and_pointers_still_land(studio, browser):
+    url, _ = studio
+    api(url, "/api/command", {"type": "weights", "weights": [1, 1]})
+    open_page(browser, url + "/ensemble.html")
+    bar = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, '.dist-row[data-model="0"] .weight'), "no weight bar")
+    # Selenium's element.rect ignores CSS zoom; the page and the pointer live in client coordinates.
+    client_rect = lambda e: browser.execute_script("const r = arguments[0].getBoundingClientRect(); return {width: r.width, height: r.height}", e)
+    topbar = browser.find_element(By.CSS_SELECTOR, ".topbar")
+    height = client_rect(topbar)["height"]
+    browser.find_element(By.ID, "stage").click()
+    try:
+        assert browser.find_element(By.ID, "stage").get_attribute("aria-pressed") == "true"
+        wait_until(lambda: client_rect(topbar)["height"] > height * 1.25, f"the top bar should grow: {height} → {client_rect(topbar)}")
+        width = client_rect(bar)["width"]
+        ActionChains(browser, duration=50).move_to_element_with_offset(bar, int(-0.2 * width), 0).click_and_hold() \
+            .move_by_offset(-6, 0).release().perform()
+        expected = 0.3 - 6 / width
+        wait_until(lambda: abs(text_status(url)["weights"][0] - expected) < 0.03,
+                   f"in stage view weight 0 should be ~{expected:.2f}: {text_status(url)}")
+        for page in PAGES.values():   # remembered on every page, and nothing runs off the side
+            open_page(browser, url + page)
+            assert browser.execute_script("return document.documentElement.dataset.stage") == "on", page
+            overflow = browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"{page} scrolls sideways by {overflow} px in stage view"
+        open_page(browser, url + "/ensemble.html")
+        wait_for(browser, lambda d: attribute_number(d, "#stream", "data-chars") > 40, "no text in stage view")
+        screenshot(browser, "ensemble-stage.png")
+        assert severe(browser) == []
+    finally:
+        if browser.find_element(By.ID, "stage").get_attribute("aria-pressed") == "true":
+            browser.find_element(By.ID, "stage").click()
+
+
 def test_conductor_pad_sets_weights_by_proximity(studio, browser):
     url, _ = studio
     api(url, "/api/command", {"type": "weights", "weights": [1, 1]})

@@ -11,6 +11,7 @@ export function startPage({ midi: midiPage } = {}) {
   if (connection.token) keepToken(connection.token);
   document.body.append(h('div', { class: 'offline-banner', 'aria-hidden': 'true' }, 'Server gone — reconnecting…'));
   showConnection(connection);
+  addStageToggle();
   connection.on('error', (message) => {
     if (message.id === undefined) toast(message.message || 'the server refused a command', 'error');
   });
@@ -52,4 +53,27 @@ function keepToken(token) {
     url.searchParams.set('token', token);
     link.href = url.pathname + url.search + url.hash;
   }
+}
+
+/**
+ * "Stage" enlarges everything by a third for a projector or a screen across the room.
+ * The choice persists in the browser, for every page.
+ */
+function addStageToggle() {
+  const root = document.documentElement;
+  const stored = () => { try { return localStorage.getItem('baton.stage') === 'on'; } catch { return false; } };
+  const button = h('button', { id: 'stage', class: 'btn btn-small', type: 'button',
+    title: 'Stage view: everything a third larger, for a projector', 'aria-pressed': 'false' }, 'Stage');
+  const apply = (on) => {
+    if (on) root.dataset.stage = 'on'; else delete root.dataset.stage;
+    button.setAttribute('aria-pressed', String(on));
+    window.dispatchEvent(new Event('resize'));   // canvases re-measure themselves
+  };
+  button.addEventListener('click', () => {
+    const on = root.dataset.stage !== 'on';
+    try { localStorage.setItem('baton.stage', on ? 'on' : 'off'); } catch { /* private mode: not remembered */ }
+    apply(on);
+  });
+  document.querySelector('.topbar-tools')?.prepend(button);
+  apply(stored());
 }
