@@ -28,10 +28,10 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .long, help: "Units per layer, overriding the size preset.")
     var units: Int?
 
-    @Option(name: .long, help: "Stop after this many minutes of training.")
+    @Option(name: .long, help: "Stop after this many minutes of training (with --resume: in all, the checkpoint's minutes included).")
     var minutes: Double?
 
-    @Option(name: .long, help: "Stop after this many passes over the training data.")
+    @Option(name: .long, help: "Stop after this many passes over the training data (with --resume: in all).")
     var epochs: Int?
 
     @Option(name: .long, help: "Random seed: the same seed, data and options give the same model.")
