@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 @testable import BatonCLI
 import Testing
@@ -27,5 +28,17 @@ import Testing
         #expect(Self.validationMessage(base + ["--colour", "red"])?.contains("#") == true)
         #expect(Self.validationMessage(["train", "text", "corpus.txt", "--out", "model.bin"])?.contains(".safetensors") == true)
         #expect(Self.validationMessage(base) == nil)
+    }
+}
+
+@Suite struct BLASAdviceTests {
+    @Test func onlyAnAVX2CoreOnAnAVX512MachineEarnsTheNote() throws {
+        #expect(BLASAdvice.note(environment: [:]) == nil)
+        #expect(BLASAdvice.note(environment: ["OPENBLAS_CORETYPE": "SkylakeX"]) == nil)
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let avx512 = flags.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").contains("avx512f") ?? false
+        let note = BLASAdvice.note(environment: ["OPENBLAS_CORETYPE": "Haswell"])
+        #expect((note != nil) == avx512)
+        if let note { #expect(note.contains("OPENBLAS_CORETYPE=Haswell") && note.contains("SkylakeX")) }
     }
 }

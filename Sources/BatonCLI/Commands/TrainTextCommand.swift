@@ -93,6 +93,7 @@ struct TrainingStart {
 enum TrainingRun {
     static func execute(_ trainer: Trainer, unit: String) throws {
         Interrupt.install()
+        if let note = BLASAdvice.note() { Terminal.writeError(note) }
         let line = ProgressLine()
         let summary = try trainer.run(progress: { p in
             var text = String(format: "epoch %d %3.0f%%  step %d  loss %.4f", p.epoch + 1,
