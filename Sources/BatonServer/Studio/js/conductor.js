@@ -137,12 +137,18 @@ export class ConductorPad {
       g.strokeStyle = 'rgba(10, 12, 17, 0.9)';
       g.lineWidth = 2;
       g.stroke();
-      // name above the disc, share below
+      // name above the disc, running outwards from the centre so neighbours' names do not
+      // collide; share below
+      g.font = '600 14px system-ui, sans-serif';
+      const nameWidth = g.measureText(model.name).width;
+      const side = Math.abs(x - cx) < 8 ? 0 : Math.sign(x - cx);
+      let left = side === 0 ? x - nameWidth / 2 : side < 0 ? x + 14 - nameWidth : x - 14;
+      left = clamp(left, 4, Math.max(4, width - 4 - nameWidth));
+      g.textAlign = 'left';
+      g.fillStyle = on ? 'rgba(233, 235, 241, 0.95)' : 'rgba(107, 115, 134, 0.9)';
+      g.fillText(model.name, left, y - 20);
       const lx = clamp(x, 56, width - 56);
       g.textAlign = 'center';
-      g.font = '600 14px system-ui, sans-serif';
-      g.fillStyle = on ? 'rgba(233, 235, 241, 0.95)' : 'rgba(107, 115, 134, 0.9)';
-      g.fillText(model.name, lx, y - 20);
       g.font = '12px "DejaVu Sans Mono", monospace';
       g.fillStyle = 'rgba(160, 168, 186, 0.95)';
       g.fillText(on ? `${Math.round(share * 100)}%` : 'off', lx, y + 29);
