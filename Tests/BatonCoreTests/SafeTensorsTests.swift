@@ -119,8 +119,10 @@ import Testing
         #expect(WeightPrecision.asStored([half, full]) == .float32 && WeightPrecision.asStored([]) == .float32)
         // Packing F16-stored values as F16 loses nothing: the logits differ only by the
         // kernels' summation order (a Float32-file model packed as F16 moves by ~1e-3).
-        let a = Array(Stepper(model: half, precision: .float16).step(symbol: 65))
-        let b = Array(Stepper(model: half, precision: .float32).step(symbol: 65))
+        let sixteen = Stepper(model: half, precision: .float16), thirtyTwo = Stepper(model: half, precision: .float32)
+        let (a, b) = withExtendedLifetime((sixteen, thirtyTwo)) {   // step() lends the stepper's own buffer
+            (Array(sixteen.step(symbol: 65)), Array(thirtyTwo.step(symbol: 65)))
+        }
         #expect(zip(a, b).map { abs($0 - $1) }.max()! < 1e-5)
     }
 }
