@@ -74,6 +74,29 @@ def test_stroke_model_draws_svg(stroke_model, tmp_path):
     assert result["symbols"] > 20_000
 
 
+def test_y_up_data_trains_a_y_down_model_and_eval_follows(tmp_path):
+    """UNIPEN-style y-up strokes are flipped for training; eval flips a y-up file the same way."""
+    source = np.load(SHARED / "datasets" / "strokes" / "unipen-handwriting.npz")
+    lengths = source["lengths"][:12]
+    data = source["data"][:int(lengths.sum())]
+    up, down = tmp_path / "up.npz", tmp_path / "down.npz"
+    np.savez(up, data=data, lengths=lengths)
+    flipped = data.copy()
+    flipped[:, 1] *= -1
+    np.savez(down, data=flipped, lengths=lengths)
+    # The same strokes, once y up (flipped for training) and once already y down: the same model.
+    models = {}
+    for name, path, axis in (("up", up, "up"), ("down", down, "down")):
+        models[name] = tmp_path / f"hand-{name}.safetensors"
+        run("train", "strokes", path, "--y-axis", axis, "--size", "xs", "--mixtures", "3", "--epochs", "1",
+            "--out", models[name], "--seed", "2", check=True)
+    info = run("info", models["up"], check=True).stdout
+    assert "data_y_axis up" in info and "y_axis      down" in info, info
+    score = lambda model, path: json.loads(run("eval", model, path, "--json", check=True).stdout)["nats_per_symbol"]
+    assert score(models["up"], up) == score(models["down"], down)
+    assert score(models["up"], up) != score(models["up"], down)   # eval reads files in the training data's convention
+
+
 def test_impsy_import_matches_its_behaviour(tmp_path):
     for suffix in ("h5", "keras"):
         out = tmp_path / f"impsy-{suffix}.safetensors"

@@ -58,7 +58,7 @@ struct DrawCommand: ParsableCommand {
             throw CommandError(message: "\(entries[0].path) is a \(loaded.config.kind.rawValue) model, not a stroke model",
                                hint: loaded.config.kind == .text ? "sample text with `baton sample`" : "generate events with `baton predict`")
         }
-        let primePoints = try prime.map { try ContinuousDataInput.load($0).train } 
+        let primePoints = try prime.map { StrokeFrame.toModelFrame(try ContinuousDataInput.load($0).train, for: loaded) }
         if let primePoints, primePoints.dims != 3 { throw DataError.dimensionMismatch(path: prime!, expected: 3, found: primePoints.dims) }
         let count = steps ?? Int(loaded.metadata["typical_length"] ?? "") ?? 300
         let generator = try EventSources.make(entries, weights: weights, piTemperature: piTemperature ?? temperature,

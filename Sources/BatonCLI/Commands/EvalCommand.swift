@@ -39,6 +39,7 @@ struct EvalCommand: ParsableCommand {
         case .control, .strokes:
             let input = try ContinuousDataInput.load(file)
             var events = input.validation ?? input.train
+            if loaded.config.kind == .strokes { events = StrokeFrame.toModelFrame(events, for: loaded) }
             if loaded.config.kind == .control, let pause = splitPause ?? loaded.metadata["split_pause"].flatMap(Float.init) {
                 events = try ControlData.prepare(events, path: file, splitPause: pause)
             }
