@@ -1,18 +1,36 @@
 import BatonCore
 import Foundation
 
-/// Which sections to run, and how long to measure.
+/// Which sections to run, how long to measure, and `--name value` settings for sections
+/// that take them (`quality`).
 struct BenchOptions {
     var sections: Set<String> = []
     var quick = false
+    var long = false
+    var values: [String: String] = [:]
+    /// Sections that run only when named (they take many minutes).
+    static let onRequest: Set<String> = ["quality"]
 
     init<S: Sequence>(_ arguments: S) where S.Element == String {
-        for argument in arguments {
-            if argument == "--quick" { quick = true } else { sections.insert(argument) }
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--quick": quick = true
+            case "--long": long = true
+            case let flag where flag.hasPrefix("--"): values[String(flag.dropFirst(2))] = iterator.next() ?? ""
+            default: sections.insert(argument)
+            }
         }
     }
 
-    func wants(_ section: String) -> Bool { sections.isEmpty || sections.contains(section) }
+    func wants(_ section: String) -> Bool {
+        sections.contains(section) || (sections.isEmpty && !Self.onRequest.contains(section))
+    }
+
+    func string(_ name: String) -> String? { values[name] }
+    func int(_ name: String) -> Int? { values[name].flatMap { Int($0) } }
+    func float(_ name: String) -> Float? { values[name].flatMap { Float($0) } }
+    func double(_ name: String) -> Double? { values[name].flatMap { Double($0) } }
 }
 
 /// What the figures were measured on.
@@ -23,6 +41,12 @@ enum Machine {
             .split(separator: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
         return "\(cpu), \(cores) cores, OpenBLAS kernels \(BLAS.coreName)"
+    }
+
+    /// The 1-, 5- and 15-minute load averages (how busy the shared machine was).
+    static var loadAverage: String {
+        guard let text = try? readFileBytes("/proc/loadavg") else { return "unknown" }
+        return String(decoding: text, as: UTF8.self).split(separator: " ").prefix(3).joined(separator: " ")
     }
 }
 

@@ -55,8 +55,24 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .long, help: "Learning-rate schedule: constant, cosine (over --minutes/--epochs) or plateau. Default: cosine with a budget, plateau without.")
     var schedule: String?
 
-    @Option(name: .long, help: "Dropout between layers (default: the size preset's).")
+    @Option(name: .long, help: "Dropout between layers and before the head (default: the size preset's).")
     var dropout: Float?
+
+    @Flag(name: .customLong("locked-dropout"), inversion: .prefixedNo,
+          help: "One dropout mask per stream and window (variational) instead of per step (default: the size preset's).")
+    var lockedDropout: Bool?
+
+    @Option(name: .customLong("weight-drop"), help: "DropConnect on the recurrent weights, as AWD-LSTM (default: the size preset's).")
+    var weightDrop: Float?
+
+    @Option(name: .customLong("weight-decay"), help: "Decoupled weight decay, as AdamW (default: the size preset's).")
+    var weightDecay: Float?
+
+    @Option(name: .long, help: "Keep a moving average of the weights with this decay per step and save it as the model (0 = off; default: the size preset's).")
+    var average: Double?
+
+    @Option(name: .long, help: "Raise the learning rate linearly over this many first steps.")
+    var warmup: Int?
 
     @Option(name: .long, help: "Clip the global gradient norm to this (0 = off).")
     var clip: Float = 5
@@ -95,6 +111,10 @@ struct TrainingArguments: ParsableArguments {
             throw ValidationError("--schedule must be constant, cosine or plateau, got '\(schedule!)'")
         }
         guard dropout.map({ $0 >= 0 && $0 < 1 }) ?? true else { throw ValidationError("--dropout must be in [0, 1), got \(dropout!)") }
+        guard weightDrop.map({ $0 >= 0 && $0 < 1 }) ?? true else { throw ValidationError("--weight-drop must be in [0, 1), got \(weightDrop!)") }
+        guard weightDecay.map({ $0 >= 0 && $0.isFinite }) ?? true else { throw ValidationError("--weight-decay must be ≥ 0, got \(weightDecay!)") }
+        guard average.map({ $0 >= 0 && $0 < 1 }) ?? true else { throw ValidationError("--average must be in [0, 1), got \(average!)") }
+        guard warmup.map({ $0 >= 0 }) ?? true else { throw ValidationError("--warmup must be ≥ 0, got \(warmup!)") }
         guard validation > 0, validation < 0.9 else { throw ValidationError("--validation must be in (0, 0.9), got \(validation)") }
         guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
         guard colour.map(ModelStyle.isColour) ?? true else { throw ValidationError("--colour must look like #ff7a45, got '\(colour!)'") }
@@ -109,16 +129,22 @@ struct TrainingArguments: ParsableArguments {
         return preset
     }
 
+    /// The size preset's recipe (`SizePreset.defaultOptions`) with the flags given applied.
     func options(preset: SizePreset, defaultBatch: Int, defaultWindow: Int) -> TrainingOptions {
-        var o = TrainingOptions()
+        var o = preset.defaultOptions(budgeted: minutes != nil || epochs != nil)
         o.batchSize = batch ?? defaultBatch
         o.window = window ?? defaultWindow
-        o.learningRate = learningRate ?? 2e-3
+        if let learningRate { o.learningRate = learningRate }
         o.overrideLearningRate = learningRate != nil
         o.optimizer = OptimizerKind(rawValue: optimizer) ?? .adam
-        o.schedule = schedule.flatMap(LearningRateSchedule.init(rawValue:)) ?? ((minutes != nil || epochs != nil) ? .cosine : .plateau)
+        if let schedule = schedule.flatMap(LearningRateSchedule.init(rawValue:)) { o.schedule = schedule }
         o.clipNorm = clip
-        o.dropout = dropout ?? preset.dropout
+        if let dropout { o.dropout = dropout }
+        if let lockedDropout { o.lockedDropout = lockedDropout }
+        if let weightDrop { o.weightDrop = weightDrop }
+        if let weightDecay { o.weightDecay = weightDecay }
+        if let average { o.averaging = average }
+        if let warmup { o.warmupSteps = warmup }
         o.validationFraction = validation
         o.validateEvery = validateEvery
         o.patience = patience

@@ -97,7 +97,7 @@ enum ContinuousTraining {
         Terminal.writeError("""
         training \(plan.model.displayName): \(describe(plan.model.config)), \(Terminal.grouped(Double(plan.model.config.parameterCount))) parameters
           data \(data) (\(input.description)): \(train.sequenceCount) sequences / \(Terminal.grouped(Double(train.eventCount))) events for training, \(validation.sequenceCount) / \(Terminal.grouped(Double(validation.eventCount))) for validation
-          windows of \(plan.trainWindows.steps) × \(plan.trainWindows.rows), \(plan.trainWindows.batchesPerEpoch) batches per epoch, dropout \(options.dropout), \(options.optimizer.rawValue) lr \(options.learningRate) (\(options.schedule.rawValue)), \(options.threads) threads
+          windows of \(plan.trainWindows.steps) × \(plan.trainWindows.rows), \(plan.trainWindows.batchesPerEpoch) batches per epoch, \(describeRegularisation(options)), \(options.optimizer.rawValue) lr \(options.learningRate) (\(options.schedule.rawValue)), \(options.threads) threads
           validation loss is nats per event in model units; `baton eval` reports data units
 
         """)

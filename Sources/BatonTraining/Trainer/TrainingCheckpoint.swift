@@ -14,21 +14,27 @@ public struct TrainingPosition: Sendable, Codable, Equatable {
     public var seconds = 0.0
     /// Whether the best-model file has been written by this run (or the one resumed).
     public var savedModel = false
+    /// Updates folded into the weight average (nil when averaging was off).
+    public var averageUpdates: Int?
 
     public init(learningRate: Float) { self.learningRate = learningRate }
 }
 
 /// The latest weights, optimiser moments, position and metrics of a run, stored as one
 /// safetensors file (`NAME.state.safetensors`): the model's own tensors plus
-/// `optimizer.first_moment` and `optimizer.second_moment`, position as JSON metadata.
+/// `optimizer.first_moment` and `optimizer.second_moment` (and `optimizer.average`, the
+/// weight average, when averaging is on), position as JSON metadata.
 public struct TrainingCheckpoint {
     public var model: Model
     public var optimizer: Optimizer
     public var position: TrainingPosition
     public var metrics: MetricsLog
+    /// The weight average in the parameter layout, when the run kept one.
+    public var averageValues: [Float]?
 
     static let positionKey = "training_state"
     static let optimizerKey = "optimizer"
+    static let averageKey = "optimizer.average"
 
     /// Reads the checkpoint beside `paths.model`, or returns nil when there is none.
     public static func load(paths: TrainingPaths) throws(TrainingError) -> TrainingCheckpoint? {
@@ -51,7 +57,9 @@ public struct TrainingCheckpoint {
         var restored = model
         restored.metadata[positionKey] = nil
         restored.metadata[optimizerKey] = nil
-        return TrainingCheckpoint(model: restored, optimizer: optimizer, position: position, metrics: MetricsLog(csv: metricsText))
+        let average = file.floats(averageKey).flatMap { $0.count == model.parameters.count ? $0 : nil }
+        return TrainingCheckpoint(model: restored, optimizer: optimizer, position: position, metrics: MetricsLog(csv: metricsText),
+                                  averageValues: average)
     }
 }
 
@@ -67,6 +75,10 @@ extension Trainer {
             writer.add("optimizer.first_moment", shape: [n], values: optimizer.firstMoment, dtype: .f32)
         }
         writer.add("optimizer.second_moment", shape: [n], values: optimizer.secondMoment, dtype: .f32)
+        if let average {
+            writer.add(TrainingCheckpoint.averageKey, shape: [n], values: average.values, dtype: .f32)
+            position.averageUpdates = average.updates
+        }
         writer.metadata[TrainingCheckpoint.optimizerKey] = optimizer.kind.rawValue
         if let data = try? JSONEncoder().encode(position) {
             writer.metadata[TrainingCheckpoint.positionKey] = String(decoding: data, as: UTF8.self)
