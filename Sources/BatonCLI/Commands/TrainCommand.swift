@@ -80,7 +80,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .long, help: "Fraction of the data held out for validation.")
     var validation: Double = 0.1
 
-    @Option(name: .customLong("validate-every"), help: "Validate and checkpoint every N steps (default: twice an epoch, at most every 500).")
+    @Option(name: .customLong("validate-every"), help: "Validate and checkpoint every N steps (default: twice an epoch, at most every 500, and rarely enough that validation takes at most about a tenth of the time).")
     var validateEvery: Int?
 
     @Option(name: .long, help: "Stop after this many validations without improvement.")

@@ -12,17 +12,16 @@ final class TrainingLoop {
     let network: TrainingNetwork
     let validationNetwork: TrainingNetwork
     var gradients: [Float]
-    /// Validate after this many steps (and at epoch ends), subject to the cost limit.
-    let validateEvery: Int
+    /// Validate after this many steps, and at epoch ends at least `validationGap` steps apart.
+    let validateEvery: Int, validationGap: Int
     let startStep: Int
     let clock = ContinuousClock()
     let started: ContinuousClock.Instant
     /// Budget seconds spent by the runs this one resumes.
     let priorSeconds: Double
-    /// Wall seconds spent validating in this run, and on the last validation.
-    var validationSeconds = 0.0, lastValidationCost = 0.0
-    /// Where the last validation ended.
-    var lastValidationStep: Int, lastValidationEnd: ContinuousClock.Instant
+    /// Wall seconds spent validating in this run.
+    var validationSeconds = 0.0
+    var lastValidationStep: Int
     var validatedAtStep = -1
     /// Training loss: smoothed for the progress line, and summed since the last validation.
     var smoothed: Double?, windowSum = 0.0, windowCount = 0.0
@@ -40,11 +39,12 @@ final class TrainingLoop {
         validationNetwork = TrainingNetwork(config: config, steps: trainer.validation.steps, rows: trainer.validation.rows,
                                             threads: options.threads)
         gradients = [Float](repeating: 0, count: trainer.model.parameters.count)
-        validateEvery = options.validateEvery ?? max(1, min(500, (trainer.train.batchesPerEpoch + 1) / 2))
+        let gap = Self.validationGap(train: trainer.train, validation: trainer.validation)
+        validationGap = options.validateEvery == nil ? gap : 1
+        validateEvery = options.validateEvery ?? max(gap, min(500, (trainer.train.batchesPerEpoch + 1) / 2))
         startStep = trainer.position.step
         lastValidationStep = startStep
         started = clock.now
-        lastValidationEnd = started
         priorSeconds = trainer.position.seconds
         network.resetState()
     }
@@ -90,14 +90,22 @@ final class TrainingLoop {
         record(loss: loss, rate: rate)
     }
 
-    /// Due at the validation steps when given; otherwise every `validateEvery` steps and at
-    /// the end of an epoch, but (unless `validateEvery` was set) only once the training since
-    /// the last validation took nine times what that validation cost.
+    /// Due at the validation steps when given; otherwise every `validateEvery` steps, and at
+    /// the end of an epoch when the last validation is `validationGap` steps back.
     var isValidationDue: Bool {
         if let steps = options.validationSteps { return steps.contains(position.step) }
-        let scheduled = position.step - lastValidationStep >= validateEvery || position.batch == trainer.train.batchesPerEpoch
-        guard scheduled else { return false }
-        return options.validateEvery != nil || (clock.now - lastValidationEnd).seconds >= 9 * lastValidationCost
+        let since = position.step - lastValidationStep
+        return since >= validateEvery || (position.batch == trainer.train.batchesPerEpoch && since >= validationGap)
+    }
+
+    /// The fewest steps between validations for which validating takes at most a tenth of
+    /// the time: a validation symbol costs about a third of a training symbol (forward
+    /// only). Counted in steps rather than seconds, so a seeded run validates, and keeps,
+    /// the same weights however busy the machine is.
+    static func validationGap(train: BatchSource, validation: BatchSource) -> Int {
+        let validationSymbols = Double(validation.batchesPerEpoch * validation.symbolsPerBatch)
+        let costInSteps = validationSymbols / 3 / Double(max(train.symbolsPerBatch, 1))
+        return max(1, Int((9 * costInSteps).rounded(.up)))
     }
 
     /// Scores the served weights on the validation source; saves them as the model when they
@@ -105,9 +113,7 @@ final class TrainingLoop {
     func validateAndCheckpoint() throws(TrainingError) {
         let began = clock.now
         let loss = trainer.evaluate(validationNetwork)
-        lastValidationEnd = clock.now
-        lastValidationCost = (lastValidationEnd - began).seconds
-        validationSeconds += lastValidationCost
+        validationSeconds += (clock.now - began).seconds
         lastValidationStep = position.step
         guard loss.isFinite else {
             throw .nonFiniteLoss(step: position.step, lastCheckpoint: position.savedModel ? trainer.paths.model : nil)

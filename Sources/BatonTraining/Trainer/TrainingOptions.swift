@@ -39,7 +39,7 @@ public struct TrainingOptions: Sendable {
     public var averaging: Double = 0
     public var validationFraction = 0.1
     /// Validate (and checkpoint) every this many steps; nil = twice an epoch, at most every
-    /// 500, and never so often that validation takes more than a tenth of the time.
+    /// 500, and never so often that validation takes more than about a tenth of the time.
     public var validateEvery: Int?
     /// Validate exactly at these steps (and at the end) instead; for benchmarks.
     public var validationSteps: Set<Int>?
