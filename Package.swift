@@ -53,7 +53,7 @@ let package = Package(
         ),
         .target(
             name: "BatonInterop",
-            dependencies: ["BatonCore", "_CHDF5", "ZIPFoundation"]
+            dependencies: ["BatonCore", "BatonTraining", "_CHDF5", "ZIPFoundation"]
         ),
         .target(name: "BatonOSC"),
         .target(

@@ -40,7 +40,7 @@ struct EvalCommand: ParsableCommand {
             let input = try ContinuousDataInput.load(file)
             var events = input.validation ?? input.train
             if loaded.config.kind == .strokes { events = StrokeFrame.toModelFrame(events, for: loaded) }
-            if loaded.config.kind == .control, let pause = splitPause ?? loaded.metadata["split_pause"].flatMap(Float.init) {
+            if loaded.config.kind == .control, let pause = splitPause ?? loaded.metadata[MetadataKey.splitPause].flatMap(Float.init) {
                 events = try ControlData.prepare(events, path: file, splitPause: pause)
             }
             guard events.dims == loaded.config.inputSize else {

@@ -22,13 +22,10 @@ struct TrainTextCommand: ParsableCommand {
     @Option(name: .long, help: "Learn an embedding of this width instead of one-hot input.")
     var embedding: Int?
 
-    func validate() throws {
-        guard embedding.map({ $0 > 0 }) ?? true else { throw ValidationError("--embedding must be > 0") }
-    }
-
     func run() throws {
         let preset = try training.preset(for: .text, default: "m")
-        let options = training.options(preset: preset, defaultBatch: 64, defaultWindow: 128)
+        try ArchitectureLimits.check(layers: preset.layers, units: preset.units, embedding: embedding)
+        let options = try training.options(preset: preset, defaultBatch: 64, defaultWindow: 128)
         let text = try TextCorpus.load(path: corpus)
         let (head, tail) = text.split(validationFraction: options.validationFraction)
         let train = try TextBatches(bytes: head, steps: options.window, rows: options.batchSize, path: corpus, what: "training part")
@@ -41,29 +38,13 @@ struct TrainTextCommand: ParsableCommand {
         let trainer = Trainer(model: start.model, train: train, validation: validation, options: options,
                               paths: TrainingPaths(model: training.out), resume: start.checkpoint)
         Terminal.writeError("""
-        training \(start.model.displayName): \(describe(start.model.config)), \(Terminal.grouped(Double(start.model.config.parameterCount))) parameters
+        training \(start.model.displayName): \(start.model.config.description), \(Terminal.grouped(Double(start.model.config.parameterCount))) parameters
           data \(corpus): \(Terminal.grouped(Double(head.count))) bytes for training, \(Terminal.grouped(Double(tail.count))) for validation
           \(train.rows) streams × \(train.steps) steps, \(train.batchesPerEpoch) batches per epoch, dropout \(options.dropout), \(options.optimizer.rawValue) lr \(options.learningRate) (\(options.schedule.rawValue)), \(options.threads) threads
 
         """)
         try TrainingRun.execute(trainer, unit: "chars")
     }
-}
-
-func describe(_ config: ModelConfig) -> String {
-    let input: String
-    switch config.kind {
-    case .text: input = config.embedding.map { "embedding \($0)" } ?? "one-hot 256"
-    case .control: input = "\(config.inputSize) dims"
-    case .strokes: input = "strokes (dx, dy, pen)"
-    }
-    let head: String
-    switch config.head {
-    case .categorical(let v): head = "softmax \(v)"
-    case .mixtureDensity(let d, let k, let s): head = "\(k) Gaussians over \(d) dims (σ \(s.rawValue))"
-    case .strokes(let k): head = "\(k) bivariate Gaussians + pen"
-    }
-    return "\(config.kind.rawValue) LSTM \(config.layers)×\(config.units), \(input) → \(head)"
 }
 
 /// A fresh model, or the one (and the checkpoint) named by --resume.
@@ -73,14 +54,17 @@ struct TrainingStart {
 
     static func resolve(fresh: Model, resume: String?, kind: ModelKind) throws -> TrainingStart {
         guard let resume else { return TrainingStart(model: fresh, checkpoint: nil) }
-        if let checkpoint = try TrainingCheckpoint.load(paths: TrainingPaths(model: resume)) {
+        let paths = TrainingPaths(model: resume)
+        // The model file, when there is one, says which architecture the checkpoint must have.
+        let model = FileManager.default.fileExists(atPath: resume) ? try Model.load(path: resume) : nil
+        if let checkpoint = try TrainingCheckpoint.load(paths: paths, resuming: model?.config) {
             guard checkpoint.model.config.kind == kind else {
                 throw TrainingError.resumeMismatch(path: resume, reason: "it is a \(checkpoint.model.config.kind.rawValue) model")
             }
-            Terminal.writeError("resuming from \(TrainingPaths(model: resume).state) at step \(checkpoint.position.step)\n")
+            Terminal.writeError("resuming from \(paths.state) at step \(checkpoint.position.step)\n")
             return TrainingStart(model: checkpoint.model, checkpoint: checkpoint)
         }
-        let model = try Model.load(path: resume)
+        guard let model else { throw ModelFileError.unreadable(path: resume, reason: "no such file, and no \(paths.state) beside it") }
         guard model.config.kind == kind else {
             throw TrainingError.resumeMismatch(path: resume, reason: "it is a \(model.config.kind.rawValue) model")
         }

@@ -35,6 +35,7 @@ public final class Trainer {
     /// Runs until a budget, early stopping, or `shouldStop()` returns true (checked after
     /// every step; Ctrl-C sets it). Reports progress after every step.
     public func run(progress: (TrainingProgress) -> Void, shouldStop: () -> Bool) throws(TrainingError) -> TrainingSummary {
+        try options.validate()
         // Parallelism is Baton's own (rows and row blocks across threads); BLAS stays single-threaded.
         BLAS.setThreads(1)
         var rng = SeededGenerator(seed: options.seed &+ UInt64(position.step))
