@@ -2,14 +2,15 @@
 SHELL := /bin/bash
 BATON := .build/release/baton
 
-.PHONY: run test bench build deps deps-test unit integration clean
+.PHONY: run test bench build deps deps-test unit integration fuzz fuzz-check clean
 
 ## Build release and start the live server with the shipped models (Studio on http://127.0.0.1:8000/).
 run: deps build
 	$(BATON) serve Models
 
-## The whole test suite: unit tests (debug), then integration tests against the release binary.
-test: deps-test unit build integration
+## The whole test suite: unit tests (debug), integration tests against the release binary,
+## then every fuzz target for FUZZ_CHECK_SECONDS (seed and regression corpora first).
+test: deps-test unit build integration fuzz-check
 
 ## Benchmarks, release build, with PyTorch beside each figure when it is importable.
 bench: deps build
@@ -31,5 +32,14 @@ unit:
 integration:
 	python3 -m pytest -q Tests/Integration
 
+## Each libFuzzer target (Fuzz/README.md) for FUZZ_SECONDS, one after the other, in .build-fuzz.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	./scripts/fuzz.sh $(FUZZ_SECONDS)
+
+FUZZ_CHECK_SECONDS ?= 20
+fuzz-check: deps
+	./scripts/fuzz.sh $(FUZZ_CHECK_SECONDS)
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -15,7 +15,9 @@ public struct NpzArchive {
     private let archive: Archive
     private let entries: [String: Entry]
 
-    /// Opens the file at `path` (read lazily: only the zip directory is read here).
+    /// Opens the file at `path` (read lazily: only the zip directory is read here). Archives
+    /// are always read from a file: ZIPFoundation's in-memory reader traps on an entry whose
+    /// offset lies past the end of the data (found by the npy-npz fuzz target).
     public init(path: String) throws(DataError) {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
@@ -23,13 +25,6 @@ public struct NpzArchive {
         }
         let archive: Archive
         do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch { throw Self.notZip(path) }
-        try self.init(archive: archive, path: path)
-    }
-
-    /// Reads an archive held in memory; `path` names it in errors.
-    public init(data: Data, path: String) throws(DataError) {
-        let archive: Archive
-        do { archive = try Archive(data: data, accessMode: .read) } catch { throw Self.notZip(path) }
         try self.init(archive: archive, path: path)
     }
 
