@@ -29,8 +29,7 @@ struct EvalCommand: ParsableCommand {
         let result: EvaluationResult
         switch loaded.config.kind {
         case .text:
-            let bytes: [UInt8]
-            do { bytes = try readFileBytes(file) } catch { throw error }
+            let bytes = try readFileBytes(file, maximumBytes: TextCorpus.maximumBytes)
             guard bytes.count >= 2 else {
                 throw CommandError(message: "\(file) has \(bytes.count) byte(s); scoring needs at least 2",
                                    hint: "the first byte is only input, so give a longer file")

@@ -1,0 +1,119 @@
+"""kill -9 at any moment of training, dataset building or model saving: the files on disk are
+the old complete ones or the new complete ones, never half of one; `--resume` continues from
+the last checkpoint; a writer's leftover temporary file is removed by the next write."""
+import math
+import signal
+import subprocess
+import time
+
+import numpy as np
+
+from conftest import BATON, run
+from files import safetensors_bytes, text_model
+
+
+def start(*args):
+    return subprocess.Popen([str(BATON), *map(str, args)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, text=True)
+
+
+def kill9(proc):
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+
+
+def leftovers(folder):
+    return sorted(p.name for p in folder.iterdir() if ".tmp-" in p.name)
+
+
+def test_kill9_during_training_then_resume(tmp_path, corpus):
+    out = tmp_path / "t.safetensors"
+    state = tmp_path / "t.state.safetensors"
+    args = ["train", "text", corpus, "--size", "s", "--units", "64", "--batch", "8", "--window", "32",
+            "--validate-every", "20", "--epochs", "3", "--out", out]
+    full = run(*args, "--seed", "2", check=True)
+    total = int(full.stderr.split(" after ")[1].split(" steps")[0])
+    for f in tmp_path.glob("t.*"):
+        f.unlink()
+    for round_ in range(3):
+        proc = start(*args, "--seed", "2", *(["--resume", out] if state.exists() else []))
+        deadline = time.monotonic() + 60
+        # Let it write a checkpoint or two (and sometimes be caught writing one), then kill it.
+        while time.monotonic() < deadline and (not state.exists() or time.time() - state.stat().st_mtime > 0.2):
+            time.sleep(0.01)
+        time.sleep(0.05 * round_)
+        kill9(proc)
+        # What a kill leaves is complete: both files load.
+        assert run("info", out).returncode == 0
+        assert run("info", state).returncode == 0
+    resumed = run(*args, "--seed", "2", "--resume", out, check=True)
+    step = int(resumed.stderr.split(" at step ")[1].split()[0])
+    assert 0 < step < total, resumed.stderr
+    assert f"after {total} steps" in resumed.stderr, resumed.stderr
+    assert leftovers(tmp_path) == [], "the resumed run removes what killed writers left"
+    metrics = (tmp_path / "t.metrics.csv").read_text().splitlines()[1:]
+    steps = [int(row.split(",")[0]) for row in metrics]
+    assert steps == sorted(steps) and steps[-1] == total
+
+
+def test_kill9_during_dataset_building(tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    rows = 60_000
+    for session in range(12):
+        t = np.arange(rows) * 0.01
+        x = 0.5 + 0.4 * np.sin(t + session)
+        lines = [f"2026-11-24T10:{int(s // 60) % 60:02d}:{s % 60:09.6f},interface,{v:.4f},{1 - v:.4f}" for s, v in zip(t, x)]
+        (logs / f"session-{session:02d}.csv").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "sessions.npz"
+    run("dataset", logs, "--out", out, check=True)
+    new = out.read_bytes()
+    old = b"an older dataset: any bytes the user had"
+    started = time.monotonic()
+    run("dataset", logs, "--out", tmp_path / "timing.npz", check=True)
+    duration = time.monotonic() - started
+    outcomes = set()
+    for i in range(8):
+        out.write_bytes(old)
+        proc = start("dataset", logs, "--out", out)
+        time.sleep(duration * (i + 0.5) / 8)
+        if proc.poll() is None:
+            kill9(proc)
+        else:
+            proc.stderr.close()
+        now = out.read_bytes()
+        assert now in (old, new), f"half-written dataset after a kill at {i}/8 of the run"
+        outcomes.add("old" if now == old else "new")
+    assert "old" in outcomes
+    run("dataset", logs, "--out", out, check=True)
+    assert out.read_bytes() == new and leftovers(tmp_path) == []
+
+
+def test_kill9_during_model_saving(tmp_path):
+    big = tmp_path / "big.safetensors"
+    big.write_bytes(safetensors_bytes(text_model(2, 1024), {"kind": "text", "name": "big"}))
+    target = tmp_path / "target.safetensors"
+    run("convert", big, "--dtype", "f32", "--name", "new", "--out", target, check=True)
+    new = target.read_bytes()
+    old = safetensors_bytes(text_model(1, 8), {"kind": "text", "name": "old"})
+    started = time.monotonic()
+    run("convert", big, "--dtype", "f32", "--name", "new", "--out", tmp_path / "timing.safetensors", check=True)
+    duration = time.monotonic() - started
+    outcomes = set()
+    for i in range(10):
+        target.write_bytes(old)
+        proc = start("convert", big, "--dtype", "f32", "--name", "new", "--out", target)
+        time.sleep(duration * (i + 0.5) / 10)
+        if proc.poll() is None:
+            kill9(proc)
+        else:
+            proc.stderr.close()
+        now = target.read_bytes()
+        assert now in (old, new), f"half-written model after a kill at {i}/10 of the save"
+        outcomes.add("old" if now == old else "new")
+        assert run("info", target).returncode == 0
+    assert "old" in outcomes and math.isfinite(duration)
+    run("convert", big, "--dtype", "f32", "--name", "new", "--out", target, check=True)
+    assert leftovers(tmp_path) == []
