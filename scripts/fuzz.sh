@@ -52,7 +52,7 @@ for t in "${targets[@]}"; do
   if [ "$status" -ne 0 ]; then
     result=crash
     failed+=("$t")
-    grep -E "ERROR|Fatal error|==.*==|SUMMARY|Test unit written" "$log" | head -8 >&2
+    grep -E "ERROR|Fatal error|==.*==|SUMMARY|Test unit written|ParseDictionary" "$log" | head -8 >&2 || true
   fi
   printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "$seconds" "$runs" "$result" >> "$scratch/fuzz-stats.tsv"
   echo "fuzz: $t: $runs executions in ${seconds}s, $result" >&2

@@ -8,7 +8,7 @@ profile=${1:-run}
 
 packages=(libopenblas-dev libhdf5-dev zlib1g-dev pkg-config)
 if [ "$profile" = test ]; then
-  packages+=(liblo-tools puredata-core chromium chromium-driver tmux)
+  packages+=(liblo-tools puredata-core chromium chromium-driver tmux time)
 fi
 
 missing=()

@@ -1,7 +1,7 @@
 """kill -9 at any moment of training, dataset building or model saving: the files on disk are
 the old complete ones or the new complete ones, never half of one; `--resume` continues from
 the last checkpoint; a writer's leftover temporary file is removed by the next write."""
-import math
+import io
 import signal
 import subprocess
 import time
@@ -69,8 +69,18 @@ def test_kill9_during_dataset_building(tmp_path):
         (logs / f"session-{session:02d}.csv").write_text("\n".join(lines) + "\n")
     out = tmp_path / "sessions.npz"
     run("dataset", logs, "--out", out, check=True)
-    new = out.read_bytes()
+    expected = np.load(out)
+    expected = (expected["data"], expected["lengths"])
     old = b"an older dataset: any bytes the user had"
+
+    def is_complete_dataset(raw):
+        # Zip entries carry their write time, so a second build differs in those bytes only.
+        try:
+            arrays = np.load(io.BytesIO(raw))
+            return np.array_equal(arrays["data"], expected[0]) and np.array_equal(arrays["lengths"], expected[1])
+        except Exception:
+            return False
+
     started = time.monotonic()
     run("dataset", logs, "--out", tmp_path / "timing.npz", check=True)
     duration = time.monotonic() - started
@@ -78,17 +88,17 @@ def test_kill9_during_dataset_building(tmp_path):
     for i in range(8):
         out.write_bytes(old)
         proc = start("dataset", logs, "--out", out)
-        time.sleep(duration * (i + 0.5) / 8)
+        time.sleep(duration * i / 8)   # the first kill lands before anything is written
         if proc.poll() is None:
             kill9(proc)
         else:
             proc.stderr.close()
         now = out.read_bytes()
-        assert now in (old, new), f"half-written dataset after a kill at {i}/8 of the run"
+        assert now == old or is_complete_dataset(now), f"half-written dataset after a kill at {i}/8 of the run"
         outcomes.add("old" if now == old else "new")
-    assert "old" in outcomes
+    assert "old" in outcomes, f"{outcomes}, dataset takes {duration:.2f} s"
     run("dataset", logs, "--out", out, check=True)
-    assert out.read_bytes() == new and leftovers(tmp_path) == []
+    assert is_complete_dataset(out.read_bytes()) and leftovers(tmp_path) == []
 
 
 def test_kill9_during_model_saving(tmp_path):
@@ -105,7 +115,7 @@ def test_kill9_during_model_saving(tmp_path):
     for i in range(10):
         target.write_bytes(old)
         proc = start("convert", big, "--dtype", "f32", "--name", "new", "--out", target)
-        time.sleep(duration * (i + 0.5) / 10)
+        time.sleep(duration * i / 10)   # the first kill lands before anything is written
         if proc.poll() is None:
             kill9(proc)
         else:
@@ -114,6 +124,6 @@ def test_kill9_during_model_saving(tmp_path):
         assert now in (old, new), f"half-written model after a kill at {i}/10 of the save"
         outcomes.add("old" if now == old else "new")
         assert run("info", target).returncode == 0
-    assert "old" in outcomes and math.isfinite(duration)
+    assert "old" in outcomes, f"{outcomes}, save takes {duration:.2f} s"
     run("convert", big, "--dtype", "f32", "--name", "new", "--out", target, check=True)
     assert leftovers(tmp_path) == []
