@@ -24,6 +24,24 @@ def kill9(proc):
     assert proc.returncode == -signal.SIGKILL
 
 
+def kill_during(args, target, old, duration, kills, is_new):
+    """Runs `baton ARGS` `kills` times over `old` bytes in `target`, killing it at spread
+    moments (the first before anything is written); returns which files were found."""
+    outcomes = set()
+    for i in range(kills):
+        target.write_bytes(old)
+        proc = start(*args)
+        time.sleep(duration * i / kills)
+        if proc.poll() is None:
+            kill9(proc)
+        else:
+            proc.stderr.close()
+        now = target.read_bytes()
+        assert now == old or is_new(now), f"half-written {target.name} after a kill at {i}/{kills} of the run"
+        outcomes.add("old" if now == old else "new")
+    return outcomes
+
+
 def leftovers(folder):
     return sorted(p.name for p in folder.iterdir() if ".tmp-" in p.name)
 
@@ -84,18 +102,7 @@ def test_kill9_during_dataset_building(tmp_path):
     started = time.monotonic()
     run("dataset", logs, "--out", tmp_path / "timing.npz", check=True)
     duration = time.monotonic() - started
-    outcomes = set()
-    for i in range(8):
-        out.write_bytes(old)
-        proc = start("dataset", logs, "--out", out)
-        time.sleep(duration * i / 8)   # the first kill lands before anything is written
-        if proc.poll() is None:
-            kill9(proc)
-        else:
-            proc.stderr.close()
-        now = out.read_bytes()
-        assert now == old or is_complete_dataset(now), f"half-written dataset after a kill at {i}/8 of the run"
-        outcomes.add("old" if now == old else "new")
+    outcomes = kill_during(["dataset", logs, "--out", out], out, old, duration, 8, is_complete_dataset)
     assert "old" in outcomes, f"{outcomes}, dataset takes {duration:.2f} s"
     run("dataset", logs, "--out", out, check=True)
     assert is_complete_dataset(out.read_bytes()) and leftovers(tmp_path) == []
@@ -111,19 +118,9 @@ def test_kill9_during_model_saving(tmp_path):
     started = time.monotonic()
     run("convert", big, "--dtype", "f32", "--name", "new", "--out", tmp_path / "timing.safetensors", check=True)
     duration = time.monotonic() - started
-    outcomes = set()
-    for i in range(10):
-        target.write_bytes(old)
-        proc = start("convert", big, "--dtype", "f32", "--name", "new", "--out", target)
-        time.sleep(duration * i / 10)   # the first kill lands before anything is written
-        if proc.poll() is None:
-            kill9(proc)
-        else:
-            proc.stderr.close()
-        now = target.read_bytes()
-        assert now in (old, new), f"half-written model after a kill at {i}/10 of the save"
-        outcomes.add("old" if now == old else "new")
-        assert run("info", target).returncode == 0
+    outcomes = kill_during(["convert", big, "--dtype", "f32", "--name", "new", "--out", target], target, old, duration, 10,
+                           lambda now: now == new)
+    assert run("info", target).returncode == 0
     assert "old" in outcomes, f"{outcomes}, save takes {duration:.2f} s"
     run("convert", big, "--dtype", "f32", "--name", "new", "--out", target, check=True)
     assert leftovers(tmp_path) == []

@@ -2,12 +2,6 @@
 public struct FileReadError: UserFacingError, Equatable {
     public var path: String
     public var reason: String
-
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
     public var message: String { "cannot read \(path): \(reason)" }
     public var hint: String { "check the path and its permissions" }
 }

@@ -24,7 +24,7 @@ public enum TrainingError: UserFacingError {
         case .nonFiniteLoss: "lower --lr, keep --clip on (default 5), and check the data for extreme values"
         case .cannotSave(let error): error.hint
         case .resumeMismatch: "resume with the same kind of data the model was trained on, or delete the stale .state.safetensors"
-        case .invalidSetting: "see `baton train --help` and docs/models.md for the ranges"
+        case .invalidSetting: "see `baton train --help`; the ranges are in docs/formats.md, Limits"
         }
     }
 }
