@@ -126,8 +126,8 @@ func lstmHeader(_ shapes: [(String, [Int])], metadata: [String: String] = [:]) -
     }
 
     @Test func shapesAreCheckedBeforeTheParameterBufferIsAllocated() {
-        // 500 layers declared by empty input-weight tensors on top of a 1024-unit layer 0:
-        // the layout would need ~8·10⁹ floats; the first wrong shape must stop it first.
+        // 499 more layers declared by empty input-weight tensors on top of a 1024-unit layer 0:
+        // the layout would need ~4·10⁹ floats; the first wrong shape must stop it first.
         var shapes = Self.control(units: 1024)
         for k in 1..<500 { shapes.append(("lstm.weight_ih_l\(k)", [0])) }
         #expect(throws: ModelFileError.self) { try load(shapes, metadata: ["kind": "control"]) }
