@@ -27,7 +27,7 @@ def kill9(proc):
 def kill_during(args, target, old, duration, kills, is_new):
     """Runs `baton ARGS` `kills` times over `old` bytes in `target`, killing it at spread
     moments (the first before anything is written); returns which files were found."""
-    outcomes = set()
+    outcomes = []
     for i in range(kills):
         target.write_bytes(old)
         proc = start(*args)
@@ -38,7 +38,8 @@ def kill_during(args, target, old, duration, kills, is_new):
             proc.stderr.close()
         now = target.read_bytes()
         assert now == old or is_new(now), f"half-written {target.name} after a kill at {i}/{kills} of the run"
-        outcomes.add("old" if now == old else "new")
+        outcomes.append("old" if now == old else "new")
+    print(f"{args[0]}: {kills} kills over {duration:.2f} s left {outcomes.count('old')} old and {outcomes.count('new')} new complete files, none partial")
     return outcomes
 
 
@@ -69,6 +70,7 @@ def test_kill9_during_training_then_resume(tmp_path, corpus):
     resumed = run(*args, "--seed", "2", "--resume", out, check=True)
     step = int(resumed.stderr.split(" at step ")[1].split()[0])
     assert 0 < step < total, resumed.stderr
+    print(f"train: 3 kills, each left a loadable model and checkpoint; resumed at step {step} of {total} and finished at {total}")
     assert f"after {total} steps" in resumed.stderr, resumed.stderr
     assert leftovers(tmp_path) == [], "the resumed run removes what killed writers left"
     metrics = (tmp_path / "t.metrics.csv").read_text().splitlines()[1:]
