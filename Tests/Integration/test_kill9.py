@@ -25,21 +25,25 @@ def kill9(proc):
 
 
 def kill_during(args, target, old, duration, kills, is_new):
-    """Runs `baton ARGS` `kills` times over `old` bytes in `target`, killing it at spread
-    moments (the first before anything is written); returns which files were found."""
+    """Runs `baton ARGS` `kills` times over `old` bytes in `target`, killing it at moments
+    spread over 1.2 × `duration` (the first before anything is written, the last ones
+    after the run would have finished); returns what each kill left."""
     outcomes = []
     for i in range(kills):
         target.write_bytes(old)
+        before = set(leftovers(target.parent))
         proc = start(*args)
-        time.sleep(duration * i / kills)
+        time.sleep(1.2 * duration * i / kills)
         if proc.poll() is None:
             kill9(proc)
         else:
             proc.stderr.close()
         now = target.read_bytes()
         assert now == old or is_new(now), f"half-written {target.name} after a kill at {i}/{kills} of the run"
-        outcomes.append("old" if now == old else "new")
-    print(f"{args[0]}: {kills} kills over {duration:.2f} s left {outcomes.count('old')} old and {outcomes.count('new')} new complete files, none partial")
+        mid_write = bool(set(leftovers(target.parent)) - before)
+        outcomes.append("new" if now != old else "old, killed while writing" if mid_write else "old")
+    summary = ", ".join(f"{outcomes.count(o)} {o}" for o in dict.fromkeys(outcomes))
+    print(f"{args[0]}: {kills} kills over {duration:.2f} s: {summary}; never a partial file")
     return outcomes
 
 
@@ -105,7 +109,7 @@ def test_kill9_during_dataset_building(tmp_path):
     run("dataset", logs, "--out", tmp_path / "timing.npz", check=True)
     duration = time.monotonic() - started
     outcomes = kill_during(["dataset", logs, "--out", out], out, old, duration, 8, is_complete_dataset)
-    assert "old" in outcomes, f"{outcomes}, dataset takes {duration:.2f} s"
+    assert outcomes[0] == "old", f"{outcomes}, dataset takes {duration:.2f} s"
     run("dataset", logs, "--out", out, check=True)
     assert is_complete_dataset(out.read_bytes()) and leftovers(tmp_path) == []
 
@@ -123,6 +127,6 @@ def test_kill9_during_model_saving(tmp_path):
     outcomes = kill_during(["convert", big, "--dtype", "f32", "--name", "new", "--out", target], target, old, duration, 10,
                            lambda now: now == new)
     assert run("info", target).returncode == 0
-    assert "old" in outcomes, f"{outcomes}, save takes {duration:.2f} s"
+    assert outcomes[0] == "old", f"{outcomes}, save takes {duration:.2f} s"
     run("convert", big, "--dtype", "f32", "--name", "new", "--out", target, check=True)
     assert leftovers(tmp_path) == []
