@@ -62,7 +62,7 @@ public struct NpzArchive {
                     bytes.reserveCapacity(min(header.dataStart + header.dataBytes, 64 << 20))
                 }
                 if let expectedTotal, bytes.count > expectedTotal {
-                    throw NpyError.notNpy("the entry inflates past the \(expectedTotal) bytes its header declares")
+                    throw ZipEntryError.inflatesPast(limit: expectedTotal)
                 }
             }
             return try NpyArray(bytes: bytes)
