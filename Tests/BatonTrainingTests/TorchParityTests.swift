@@ -56,6 +56,7 @@ import Testing
                 if difference > worst { (worst, worstName) = (difference, slot.name) }
             }
         }
+        print("torch parity \(name): loss difference \(abs(loss - reference)), worst gradient difference \(worst)")
         // A fixture whose gradients vanish would pass for any implementation.
         #expect(referenceNorm.squareRoot() > 0.05, "\(name): reference gradient norm \(referenceNorm.squareRoot())")
         #expect(worst <= 1e-4, "\(name): worst gradient difference \(worst) in \(worstName)")
