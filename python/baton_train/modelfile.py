@@ -45,7 +45,7 @@ class ModelFile:
     """What a model file holds: architecture, float32 tensors by name, normalisation and
     the remaining (non-architecture) metadata."""
     config: ModelConfig
-    tensors: Dict[str, torch.Tensor]
+    state: Dict[str, torch.Tensor]
     normalisation: Optional[Normalisation] = None
     metadata: Dict[str, str] = field(default_factory=dict)
     stored_dtype: str = "F32"
