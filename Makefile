@@ -8,7 +8,7 @@ BATON := .build/release/baton
 run: deps build
 	$(BATON) serve Models
 
-## The whole test suite: unit tests (debug), then integration tests against the release binary.
+## The whole test suite: unit tests (debug), then the PyTorch package's tests and integration tests against the release binary.
 test: deps-test unit build integration
 
 ## Benchmarks, release build, with PyTorch beside each figure when it is importable.
@@ -29,6 +29,7 @@ unit:
 	swift test --skip-build
 
 integration:
+	python3 -m pytest -q python/tests
 	python3 -m pytest -q Tests/Integration
 
 clean:
