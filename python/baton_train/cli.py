@@ -190,13 +190,8 @@ def run_eval(args):
         print(json.dumps({"nats_per_symbol": round(result.nats_per_symbol, 6), "bits_per_symbol": round(result.bits_per_symbol, 6),
                           "symbols": result.symbols}))
     else:
-        unit = "symbol" if result.symbols and args.model and _kind(args.model) == "text" else "event"
+        unit = result.unit
         print(f"{args.file}: {result.nats_per_symbol:.4f} nats/{unit} ({result.bits_per_symbol:.4f} bits/{unit}) over {result.symbols:,} predictions")
-
-
-def _kind(path):
-    from .modelfile import load_model
-    return load_model(path).config.kind
 
 
 def run_export(args):

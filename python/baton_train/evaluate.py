@@ -23,6 +23,7 @@ from .prepare import prepare_control
 class Result:
     nats_per_symbol: float
     symbols: int
+    unit: str = "symbol"
 
     @property
     def bits_per_symbol(self) -> float:
@@ -76,7 +77,7 @@ def evaluate_sequences(model: BatonLSTM, events: SequenceSet, normalisation: Nor
         m = torch.from_numpy(mask).to(device)
         total += float(per[m].sum())
         count += int(mask.sum())
-    return Result(total / max(count, 1) + log_jacobian, count)
+    return Result(total / max(count, 1) + log_jacobian, count, "event")
 
 
 def evaluate_file(model_path: str, data_path: str, split_pause=None, device="cpu") -> Result:

@@ -115,7 +115,7 @@ def export(args):
     used = {k for k in state if k.startswith(p) and re.search(r"(weight|bias)_(ih|hh)_l\d+$", k[len(p):])}
     out = OrderedDict()
     embedding = None
-    if args.kind == "text" and width != BYTE_VOCABULARY or args.embed:
+    if (args.kind == "text" and width != BYTE_VOCABULARY) or args.embed:
         name = pick_linear(state, used, rows=BYTE_VOCABULARY, columns=width, prefix=args.embed, what="embedding")
         e = state[name]
         if list(e.shape) != [BYTE_VOCABULARY, width]:

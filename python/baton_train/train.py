@@ -65,16 +65,18 @@ REASONS = {"epochs": "epoch budget reached", "minutes": "time budget reached", "
 
 
 class Interrupt:
-    """Ctrl-C (SIGINT) or SIGTERM (a scheduler's pre-emption) asks for a clean stop; a
-    second one stops at once."""
-    requested = False
+    """Ctrl-C (SIGINT) or SIGTERM (a scheduler's pre-emption, or torchrun passing on a
+    Ctrl-C) asks for a clean stop at the next step: the state is saved, then the run ends."""
+    requested = 0
 
     @classmethod
     def install(cls):
         def handler(signum, frame):
-            if cls.requested:
+            # The same signal twice means "now"; torchrun answers Ctrl-C with SIGTERM to
+            # every worker, which must not cut short the save the first signal started.
+            if cls.requested == signum:
                 raise KeyboardInterrupt
-            cls.requested = True
+            cls.requested = cls.requested or signum
         for s in (signal.SIGINT, signal.SIGTERM):
             signal.signal(s, handler)
 
@@ -189,14 +191,14 @@ class Trainer:
 
     def run(self):
         opts, p, ctx = self.options, self.position, self.ctx
+        if self.rows[1] <= self.rows[0]:
+            raise BatonTrainError(f"a batch of {self.train.rows} rows cannot be shared by {ctx.world} processes",
+                                  f"use --batch {ctx.world} or more")
         network = self.model
         if ctx.distributed:
             network = DistributedDataParallel(self.model, device_ids=[ctx.device.index] if ctx.device.type == "cuda" else None)
         if opts.compile:
             network = torch.compile(network)
-        if self.rows[1] <= self.rows[0]:
-            raise BatonTrainError(f"a batch of {self.train.rows} rows cannot be shared by {ctx.world} processes",
-                                  f"use --batch {ctx.world} or more")
         rng = np.random.default_rng(opts.seed + p.step)
         torch.manual_seed(opts.seed + p.step + 7919 * ctx.rank)  # dropout masks: each rank its own
         bpe = self.train.batches_per_epoch
