@@ -174,12 +174,13 @@ def run_training(args):
     from .train import Interrupt
     options = training_options(args)
     context = distributed.start(args.device)
+    previous = Interrupt.install()
     try:
         if args.threads:
             torch.set_num_threads(args.threads)
-        Interrupt.install()
         (train_text if args.command == "text" else train_continuous)(args, options, context)
     finally:
+        Interrupt.restore(previous)
         distributed.stop(context)
 
 

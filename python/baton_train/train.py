@@ -77,8 +77,13 @@ class Interrupt:
             if cls.requested == signum:
                 raise KeyboardInterrupt
             cls.requested = cls.requested or signum
-        for s in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(s, handler)
+        cls.requested = 0
+        return {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    @staticmethod
+    def restore(previous):
+        for s, h in previous.items():
+            signal.signal(s, h)
 
 
 class Trainer:
