@@ -74,24 +74,25 @@ def build_parser():
     parser = Parser(prog="python -m baton_train", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"baton_train {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    text = sub.add_parser("text", help="train a character-level (UTF-8 byte) model on a text file", epilog=TRAIN_EPILOG,
-                          description="Train a text model on a UTF-8 file's bytes; the last --validation fraction is held out.")
-    text.add_argument("data", metavar="DATA", help="a text file")
-    add_training_options(text, "text")
+    def training_command(kind, summary, description, data_help):
+        p = sub.add_parser(kind, help=summary, description=description, epilog=TRAIN_EPILOG)
+        p.add_argument("data", metavar="DATA", help=data_help)
+        add_training_options(p, kind)
+        if kind != "text":
+            default = 5 if kind == "control" else 20
+            p.add_argument("--mixtures", type=int, default=default, help=f"mixture components (default {default})")
+        return p
+
+    text = training_command("text", "train a character-level (UTF-8 byte) model on a text file",
+                            "Train a text model on a UTF-8 file's bytes; the last --validation fraction is held out.", "a text file")
     text.add_argument("--embedding", type=int, help="learn an embedding of this width instead of one-hot input")
-    control = sub.add_parser("control", help="train a mixture-density model on controller data (IMPS: dt first)", epilog=TRAIN_EPILOG,
-                             description="DATA is an .npz of sequences (data [N, D] + lengths), a CSV with a header row "
-                                         "(dt in seconds first), or a folder of IMPS session logs.")
-    control.add_argument("data", metavar="DATA", help=".npz, .csv or a folder of session logs")
-    add_training_options(control, "control")
-    control.add_argument("--mixtures", type=int, default=5, help="mixture components (default 5)")
+    control = training_command("control", "train a mixture-density model on controller data (IMPS: dt first)",
+                               "DATA is an .npz of sequences (data [N, D] + lengths), a CSV with a header row "
+                               "(dt in seconds first), or a folder of IMPS session logs.", ".npz, .csv or a folder of session logs")
     control.add_argument("--split-pause", type=float, default=5.0, help="a dt longer than this many seconds starts a new take (default 5)")
-    strokes = sub.add_parser("strokes", help="train a handwriting or sketch model on pen strokes (stroke-3)", epilog=TRAIN_EPILOG,
-                             description="DATA is an .npz of stroke-3 sequences (dx, dy, pen lifted): data [N, 3] + lengths, "
-                                         "or train_/valid_ splits.")
-    strokes.add_argument("data", metavar="DATA", help="stroke data (.npz)")
-    add_training_options(strokes, "strokes")
-    strokes.add_argument("--mixtures", type=int, default=20, help="mixture components (default 20)")
+    strokes = training_command("strokes", "train a handwriting or sketch model on pen strokes (stroke-3)",
+                               "DATA is an .npz of stroke-3 sequences (dx, dy, pen lifted): data [N, 3] + lengths, "
+                               "or train_/valid_ splits.", "stroke data (.npz)")
     strokes.add_argument("--y-axis", default="down", help="which way y points in the data: down (screen, sketch-rnn) or up (tablets, UNIPEN)")
     evaluate = sub.add_parser("eval", help="mean negative log-likelihood of a file, as `baton eval` defines it",
                               description="Scores FILE under MODEL exactly as `baton eval` does (zero state, first symbol only input, "
