@@ -64,7 +64,8 @@ def add_training_options(p, kind):
     p.add_argument("--colour", help="display colour stored in the model, as #rrggbb")
     p.add_argument("--device", default="auto", help="auto (a GPU when there is one), cpu or cuda")
     p.add_argument("--precision", default="auto", choices=("auto", "f32", "bf16"),
-                   help="auto: bf16 autocast on GPUs that support it, float32 otherwise; losses are always float32")
+                   help="auto: on GPUs with bf16, the head under bf16 autocast and the LSTM in float32 (TF32 tensor cores); "
+                        "float32 elsewhere. Losses are always float32")
     p.add_argument("--compile", action="store_true", help="torch.compile the model (faster on GPUs; the file is the same)")
     p.add_argument("--threads", type=int, help="CPU threads per process (default: cores / processes)")
     p.add_argument("--summary", help="also write the run's summary (reason, steps, losses, speed) to this JSON file")

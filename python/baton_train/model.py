@@ -38,7 +38,12 @@ class BatonLSTM(nn.Module):
                 x = self.embed(x)
             else:
                 x = F.one_hot(x, BYTE_VOCABULARY).to(self.lstm.weight_ih_l0.dtype)
-        out, state = self.lstm(x, state)
+        # Outside autocast: under CUDA autocast PyTorch runs cuDNN's LSTM in float16
+        # whatever the autocast dtype (ATen's AutocastRNN), and bf16 training has no loss
+        # scaling to keep float16 gradients alive. In float32, cuDNN uses TF32 tensor
+        # cores on Ampere and later; the head still runs under bf16 autocast.
+        with torch.autocast(x.device.type, enabled=False):
+            out, state = self.lstm(x.to(self.lstm.weight_ih_l0.dtype), state)
         return self.head(self.drop(out)), state
 
 

@@ -111,3 +111,14 @@ def test_flags_are_checked_before_anything_runs(tmp_path, capsys):
     line = capsys.readouterr().err.strip()
     assert line == "error: --dropout must be in [0, 1), got 1.5 (hint: see python -m baton_train text --help)"
     np.testing.assert_equal(main(["text", "x.txt", "--out", "/nonexistent/folder/m.safetensors"]), 1)
+
+
+def test_bf16_autocast_trains_and_the_file_stays_float32(tmp_path):
+    values = np.random.default_rng(0).normal(size=(400, 3)).astype(np.float32)
+    values[:, 0] = np.abs(values[:, 0]) * 0.05
+    np.savez(tmp_path / "c.npz", data=values, lengths=np.array([100, 100, 100, 100]))
+    out = str(tmp_path / "c.safetensors")
+    assert main(["control", str(tmp_path / "c.npz"), "--size", "xs", "--batch", "4", "--window", "10", "--precision", "bf16",
+                 "--max-steps", "3", "--threads", "1", "--out", out]) == 0
+    loaded = load_model(out)
+    assert loaded.stored_dtype == "F32" and loaded.config.kind == "control" and "split_pause" in loaded.metadata
