@@ -122,3 +122,15 @@ def test_bf16_autocast_trains_and_the_file_stays_float32(tmp_path):
                  "--max-steps", "3", "--threads", "1", "--out", out]) == 0
     loaded = load_model(out)
     assert loaded.stored_dtype == "F32" and loaded.config.kind == "control" and "split_pause" in loaded.metadata
+
+
+def test_compiled_model_writes_plain_names(tmp_path):
+    """torch.compile wraps the module (`_orig_mod.`); the file keeps Baton's names."""
+    corpus = tmp_path / "c.txt"
+    corpus.write_bytes(("compile me, " * 200).encode())
+    out = str(tmp_path / "m.safetensors")
+    assert main(["text", str(corpus), "--size", "s", "--units", "8", "--batch", "2", "--window", "8", "--compile",
+                 "--max-steps", "2", "--threads", "1", "--out", out]) == 0
+    for path in (out, Paths(out).state):
+        with safe_open(path, framework="pt") as f:
+            assert not any("_orig_mod" in k or k.startswith("module.") for k in f.keys())
