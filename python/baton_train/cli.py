@@ -155,7 +155,7 @@ def training_options(args):
         if not ok:
             raise UsageError(message, f"see python -m baton_train {args.command} --help")
     out_folder = os.path.dirname(os.path.abspath(args.out))
-    if not os.path.isdir(out_folder):
+    if os.environ.get("RANK", "0") == "0" and not os.path.isdir(out_folder):  # only rank 0 writes (other nodes may not see it)
         raise UsageError(f"--out {args.out}: the folder {out_folder} does not exist", "create it first")
     preset = size_preset(args.command, args.size or {"text": "m", "control": "s", "strokes": "m"}[args.command])
     budget = args.minutes is not None or args.epochs is not None or args.max_steps is not None
