@@ -8,21 +8,13 @@ import pytest
 from pythonosc.udp_client import SimpleUDPClient
 from safetensors import safe_open
 
-from conftest import SHARED, run
-from pytorch_support import baton_train, torch  # noqa: F401  (skips without torch)
+from conftest import run
+from pytorch_support import baton_train, samples, torch  # noqa: F401  (skips without torch)
 from serving import Server
 
-DATA = {
-    "control": SHARED / "datasets" / "control" / "impsy-4d.npz",
-    "strokes": SHARED / "datasets" / "strokes" / "kanji.npz",
-}
 TINY = {"text": ["--size", "s", "--units", "32", "--batch", "8", "--window", "32"],
         "control": ["--size", "xs", "--batch", "8", "--window", "20"],
         "strokes": ["--size", "xs", "--mixtures", "4", "--batch", "8", "--window", "30"]}
-
-
-def data_for(kind, corpus):
-    return corpus if kind == "text" else DATA[kind]
 
 
 def metadata(path):
@@ -39,26 +31,26 @@ def nll_both(model, data):
 
 
 @pytest.fixture(scope="module")
-def torch_models(tmp_path_factory, corpus):
+def torch_models(tmp_path_factory, samples):
     """A tiny model of each kind trained by PyTorch for a few steps."""
     folder = tmp_path_factory.mktemp("torch-models")
     models = {}
     for kind in ("text", "control", "strokes"):
         out = folder / f"{kind}.safetensors"
-        baton_train(kind, data_for(kind, corpus), *TINY[kind], "--max-steps", "6", "--seed", "5", "--out", out,
+        baton_train(kind, samples[kind], *TINY[kind], "--max-steps", "6", "--seed", "5", "--out", out,
                     "--name", f"torch {kind}")
         models[kind] = out
     return models
 
 
 @pytest.mark.parametrize("kind", ["text", "control", "strokes"])
-def test_pytorch_model_scores_the_same_in_baton(torch_models, corpus, kind):
+def test_pytorch_model_scores_the_same_in_baton(torch_models, samples, kind):
     model = torch_models[kind]
     meta = metadata(model)
     assert meta["format"] == "baton/1" and meta["kind"] == kind and "baton_train" in json.loads(meta["training"])["trainer"]
     info = run("info", model, check=True).stdout
     assert f"torch {kind}" in info
-    baton, pytorch = nll_both(model, data_for(kind, corpus))
+    baton, pytorch = nll_both(model, samples[kind])
     assert abs(baton - pytorch) <= 1e-4, (baton, pytorch)
 
 
@@ -81,16 +73,16 @@ def test_pytorch_models_play_in_baton_serve(torch_models, tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["text", "control", "strokes"])
-def test_baton_model_continues_training_in_pytorch(kind, corpus, tiny_model, control_model, stroke_model, tmp_path):
+def test_baton_model_continues_training_in_pytorch(kind, samples, tiny_model, control_model, stroke_model, tmp_path):
     """Fine-tune on a GPU, perform on a laptop: Baton's file and checkpoint resume in PyTorch."""
     start = {"text": tiny_model, "control": control_model, "strokes": stroke_model}[kind]
-    data = data_for(kind, corpus)
+    data = samples[kind]
     baton, pytorch = nll_both(start, data)
     assert abs(baton - pytorch) <= 1e-4, (baton, pytorch)
     with safe_open(str(start).replace(".safetensors", ".state.safetensors"), framework="pt") as f:
         baton_step = json.loads(f.metadata()["training_state"])["step"]
     out = tmp_path / "continued.safetensors"
-    shape = ["--batch", "16", "--window", "64"] if kind == "text" else []
+    shape = ["--batch", "16", "--window", "64"] if kind == "text" else ["--batch", "16"]
     result = baton_train(kind, data, "--resume", start, *shape, "--max-steps", baton_step + 3, "--out", out)
     assert f"at step {baton_step}" in result.stderr, result.stderr
     with safe_open(str(tmp_path / "continued.state.safetensors"), framework="pt") as f:
@@ -100,9 +92,10 @@ def test_baton_model_continues_training_in_pytorch(kind, corpus, tiny_model, con
     assert json.loads(run("eval", out, data, "--json", check=True).stdout)["symbols"] > 0
 
 
-def test_baton_continues_a_pytorch_checkpoint(torch_models, corpus, tmp_path):
+def test_baton_continues_a_pytorch_checkpoint(torch_models, samples, tmp_path):
     """…and the other way: `baton train --resume` reads the optimiser state PyTorch wrote."""
     out = tmp_path / "back-in-baton.safetensors"
+    corpus = samples["text"]
     result = run("train", "text", corpus, "--resume", torch_models["text"], "--batch", "8", "--window", "32",
                  "--epochs", "1", "--out", out, check=True)
     assert "resuming from" in result.stderr and "at step 6" in result.stderr, result.stderr

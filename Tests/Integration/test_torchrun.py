@@ -12,10 +12,9 @@ import json
 import pytest
 from safetensors import safe_open
 
-from conftest import SHARED, run
-from pytorch_support import baton_train, torch, torchrun
+from conftest import run
+from pytorch_support import baton_train, samples, torch, torchrun
 
-DATA = {"control": SHARED / "datasets" / "control" / "impsy-4d.npz", "strokes": SHARED / "datasets" / "strokes" / "kanji.npz"}
 SHAPE = {"text": ["--size", "s", "--units", "32", "--window", "32"],
          "control": ["--size", "xs", "--window", "20"],
          "strokes": ["--size", "xs", "--mixtures", "4", "--window", "30"]}
@@ -27,8 +26,8 @@ def weights(path):
 
 
 @pytest.mark.parametrize("kind", ["text", "control", "strokes"])
-def test_two_processes_train_what_one_process_trains(kind, corpus, tmp_path):
-    data = corpus if kind == "text" else DATA[kind]
+def test_two_processes_train_what_one_process_trains(kind, samples, tmp_path):
+    data = samples[kind]
     common = [kind, data, *SHAPE[kind], "--batch", "8", "--dropout", "0", "--max-steps", "8", "--validate-every", "4", "--seed", "9"]
     single, double = tmp_path / "one.safetensors", tmp_path / "two.safetensors"
     baton_train(*common, "--threads", "1", "--out", single, "--summary", tmp_path / "one.json")
@@ -42,8 +41,8 @@ def test_two_processes_train_what_one_process_trains(kind, corpus, tmp_path):
     assert sorted(a) == sorted(b) and not any(k.startswith(("module.", "_orig_mod.")) for k in b)
     worst = max(float((a[k] - b[k]).abs().max()) for k in a)
     assert worst <= 1e-4, worst
-    baton = json.loads(run("eval", double, data, "--json", check=True).stdout)
-    pytorch = json.loads(baton_train("eval", double, data, "--json").stdout)
+    baton = json.loads(run("eval", double, samples[kind], "--json", check=True).stdout)
+    pytorch = json.loads(baton_train("eval", double, samples[kind], "--json").stdout)
     assert abs(baton["nats_per_symbol"] - pytorch["nats_per_symbol"]) <= 1e-4
 
 

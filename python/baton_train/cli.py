@@ -24,7 +24,9 @@ See docs/scale-out.md for GPUs, clusters and SLURM job arrays."""
 
 TRAIN_EPILOG = """Files: OUT holds the best weights by validation, OUT's .state.safetensors the latest
 weights and optimiser (for --resume, readable by `baton train --resume` too), .metrics.csv
-the curve. Ctrl-C or SIGTERM saves and stops. Under torchrun every process trains on its
+the curve. --resume into another OUT (a fine-tune) keeps the optimiser and step count but
+not the old best validation, so OUT is written at the first validation. Ctrl-C or SIGTERM
+saves and stops. Under torchrun every process trains on its
 share of the --batch rows (the global batch), so N processes give the same updates as one."""
 
 

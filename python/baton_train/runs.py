@@ -33,10 +33,16 @@ def provenance(data_path: str, size: str, name=None, colour=None) -> dict:
     return {"name": display, "colour": colour or default_colour(display), "corpus": base, "size": size}
 
 
-def resume_start(context: Context, resume: str, kind: str):
+def resume_start(context: Context, resume: str, kind: str, out: str):
     """(ModelFile, Checkpoint or None) from --resume: the checkpoint beside the model when
-    there is one (optimiser and position continue), else the weights alone."""
+    there is one (optimiser and position continue), else the weights alone.
+
+    Into a new --out (a fine-tune, often on other data), the old best validation loss is
+    not this run's to beat: it is forgotten, so the first validation writes the new file."""
     checkpoint = load_checkpoint(Paths(resume))
+    if checkpoint and os.path.abspath(out) != os.path.abspath(resume):
+        p = checkpoint.position
+        p.bestValidation, p.validationsWithoutImprovement, p.savedModel = None, 0, False
     loaded = checkpoint.model if checkpoint else load_model(resume)
     if loaded.config.kind != kind:
         raise ResumeError(f"cannot resume from {resume}: it is a {loaded.config.kind} model", f"train {loaded.config.kind} with it")
@@ -64,7 +70,7 @@ def train_text(args, options: Options, context: Context):
     train = TextBatches(head, options.window, options.batch, args.data, "training part")
     validation = TextBatches(tail, options.window, options.batch, args.data, f"validation tail (--validation {options.validation})")
     if args.resume:
-        loaded, checkpoint = resume_start(context, args.resume, "text")
+        loaded, checkpoint = resume_start(context, args.resume, "text", args.out)
         config, metadata, state = loaded.config, loaded.metadata, loaded.state
     else:
         config = ModelConfig("text", BYTE_VOCABULARY, layers, units, embedding=args.embedding)
@@ -92,7 +98,7 @@ def train_continuous(args, options: Options, context: Context):
     plan = ContinuousPlan(kind, train_events, own_validation, args.data, options.validation, split_pause)
     preset = size_preset(kind, args.size or DEFAULT_SIZE[kind])
     if args.resume:
-        loaded, checkpoint = resume_start(context, args.resume, kind)
+        loaded, checkpoint = resume_start(context, args.resume, kind, args.out)
         if loaded.config.input_size != plan.train.dims:
             raise DataError(f"{args.data} has {plan.train.dims} values per event, the model expects {loaded.config.input_size}",
                             "train a model on data of this shape, or pick the model trained on it")
