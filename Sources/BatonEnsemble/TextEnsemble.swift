@@ -25,7 +25,8 @@ public final class TextEnsemble: @unchecked Sendable {
     public var rng: SeededGenerator
     let members: [EnsembleMember<UInt8>]
     let history: StreamHistory<UInt8>
-    let background: BackgroundCatchUp<UInt8>
+    /// nil when built without the worker (tests that compare runs with and without it).
+    let background: BackgroundCatchUp<UInt8>?
     /// Per member: log-probabilities at the current temperature `[V]`, and for which stream
     /// position and temperature they were computed.
     let logProbabilities: [FloatBuffer]
@@ -47,7 +48,7 @@ public final class TextEnsemble: @unchecked Sendable {
     public static let historyLength = 256
 
     public init(models: [Model], settings: EnsembleSettings? = nil, precision: WeightPrecision = .float32, seed: UInt64,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, backgroundCatchUp: Bool = true) {
         precondition(!models.isEmpty && models.allSatisfy { $0.config.kind == .text }, "TextEnsemble needs text models")
         self.models = models
         var initial = settings ?? EnsembleSettings(weights: [Float](repeating: 1, count: models.count))
@@ -58,14 +59,14 @@ public final class TextEnsemble: @unchecked Sendable {
             EnsembleMember<UInt8>(index: i, model: model, precision: precision) { stepper, byte in stepper.step(symbol: Int(byte)) }
         }
         history = StreamHistory(capacity: Self.historyLength)
-        background = BackgroundCatchUp(members: members, history: history)
+        background = backgroundCatchUp ? BackgroundCatchUp(members: members, history: history) : nil
         logProbabilities = models.map { _ in FloatBuffer(count: Self.vocabulary) }
         computedFor = models.map { _ in (-1, 0) }
         lookaheadState = LookaheadScratch(members: models.count)
         self.threads = threads
     }
 
-    deinit { background.stop() }
+    deinit { background?.stop() }
 
     /// Bytes fed to the ensemble so far (prime and generated).
     public var position: Int { history.count }
@@ -105,7 +106,7 @@ public final class TextEnsemble: @unchecked Sendable {
         if history.count == 0 { prime([]) }
         let settings = controls.snapshot
         let (active, weights) = settings.activeMembers()
-        background.update(skipped: members.indices.filter { !active.contains($0) })
+        background?.update(skipped: members.indices.filter { !active.contains($0) })
         lastActive = active
         lastWeights = weights
         prepare(active, temperature: settings.temperature)
@@ -123,7 +124,7 @@ public final class TextEnsemble: @unchecked Sendable {
         let dominant = shares.indices.max { shares[$0] < shares[$1] } ?? 0
         history.append(UInt8(byte))
         grammar.advance(UInt8(byte))
-        background.update(skipped: members.indices.filter { !active.contains($0) })
+        background?.update(skipped: members.indices.filter { !active.contains($0) })
         return EnsembleSymbol(byte: UInt8(byte), dominant: dominant, shares: shares)
     }
 
