@@ -79,17 +79,31 @@ public final class TextEnsemble: @unchecked Sendable {
         for i in computedFor.indices { computedFor[i] = (-1, 0) }
     }
 
-    /// Resets, then feeds `bytes` (a newline when empty) as context. Active members read
-    /// the whole prime, however long; the others catch up on its last bytes when they join.
-    public func prime(_ bytes: [UInt8]) {
+    /// Bytes of prime fed between two looks at `shouldStop`.
+    static let primeSlice = 32
+
+    /// Resets, then feeds `bytes` (a newline when empty) as context, in slices of
+    /// `primeSlice` bytes. Active members read the whole prime, however long; the others
+    /// catch up on its last bytes when they join. `shouldStop` is asked between slices: when
+    /// it answers true the prime ends there (the ensemble holds the part fed so far) and
+    /// this returns false.
+    @discardableResult
+    public func prime(_ bytes: [UInt8], shouldStop: () -> Bool = { false }) -> Bool {
         reset()
         let active = controls.snapshot.activeMembers().indices
-        for (n, byte) in (bytes.isEmpty ? [0x0A] : bytes).enumerated() {
-            history.append(byte)
-            grammar.advance(byte)
-            if n % (Self.historyLength / 2) == Self.historyLength / 2 - 1 { advance(active) }
+        let text = bytes.isEmpty ? [0x0A] : bytes
+        var start = 0
+        while start < text.count {
+            let end = min(start + Self.primeSlice, text.count)
+            for byte in text[start..<end] {
+                history.append(byte)
+                grammar.advance(byte)
+            }
+            advance(active)
+            start = end
+            if start < text.count, shouldStop() { return false }
         }
-        advance(active)
+        return true
     }
 
     /// Brings members up to the end of the stream, in parallel.
@@ -97,7 +111,7 @@ public final class TextEnsemble: @unchecked Sendable {
         let target = history.count
         parallel(indices.count) { k in
             let member = members[indices[k]]
-            member.withLock { _ = member.catchUp(to: target, history: history) }
+            member.withLock { member.join(target: target, history: history) }
         }
     }
 
@@ -136,7 +150,7 @@ public final class TextEnsemble: @unchecked Sendable {
         parallel(work.count) { k in
             let i = work[k], member = members[i]
             member.withLock {
-                member.catchUp(to: target, history: history)
+                member.join(target: target, history: history)
                 Self.logSoftmax(member.stepper.output, temperature: temperature, into: logProbabilities[i].pointer)
             }
         }

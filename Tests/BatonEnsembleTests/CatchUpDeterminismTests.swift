@@ -37,10 +37,21 @@ import Testing
     func rejoiningMemberDoesNotDependOnTheWorker(skipped: Int) {
         let with = Self.run(background: true, skipped: skipped), without = Self.run(background: false, skipped: skipped)
         let difference = with.text.indices.first { $0 >= without.text.count || with.text[$0] != without.text[$0] }
-        withKnownIssue("today the worker decides whether a long-skipped member restarts", isIntermittent: true) {
-            let sameState = with.rejoined == without.rejoined
-            #expect(sameState, "the rejoining member's distribution depends on the worker")
-            #expect(with.text.count == without.text.count && difference == nil, "the texts differ from byte \(difference ?? -1) on")
+        let sameState = with.rejoined == without.rejoined
+        #expect(sameState, "the rejoining member's distribution depends on the worker")
+        #expect(with.text.count == without.text.count && difference == nil, "the texts differ from byte \(difference ?? -1) on")
+    }
+
+    @Test func theRequiredStateDependsOnPositionsOnly() {
+        let h = TextEnsemble.historyLength
+        // Within the horizon: keep the state's origin (continuous catch-up).
+        #expect(EnsembleMember<UInt8>.requiredOrigin(target: 300, lastJoined: 100, origin: 0, horizon: h) == 0)
+        // Beyond it: the first block boundary the history still holds.
+        #expect(EnsembleMember<UInt8>.requiredOrigin(target: 400, lastJoined: 100, origin: 0, horizon: h) == 256)
+        #expect(EnsembleMember<UInt8>.requiredOrigin(target: 384, lastJoined: 100, origin: 0, horizon: h) == 128)
+        for target in 300..<1200 {
+            let origin = EnsembleMember<UInt8>.requiredOrigin(target: target, lastJoined: 0, origin: 0, horizon: h)
+            #expect(origin >= target - h && origin <= target - h / 2 && origin % (h / 2) == 0)
         }
     }
 }
