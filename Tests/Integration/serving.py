@@ -1,5 +1,6 @@
 """Starting and talking to a real `baton serve` in integration tests."""
 import json
+import pathlib
 import re
 import signal
 import socket
@@ -40,8 +41,16 @@ class Server:
         self.http = match.group(1)
         self.token = match.group(3)
         self.osc_port = int(re.search(r"OSC in\s+[\d.]+:(\d+)", text).group(1))
-        log = re.search(r"session log (\S+)", text)
-        self.log = log.group(1) if log else None
+        logs = re.search(r"session logs (\S+)", text)
+        self.log_folder = logs.group(1) if logs else None
+
+    @property
+    def log(self):
+        """The newest session log (files appear with the first event)."""
+        if not self.log_folder:
+            return None
+        files = sorted(pathlib.Path(self.log_folder).glob("*.csv"), key=lambda p: p.stat().st_mtime)
+        return str(files[-1]) if files else None
 
     def url(self, path):
         return self.http + path + (f"?token={self.token}" if self.token else "")

@@ -228,7 +228,8 @@ def test_http_api_validates_input(server):
     assert code == 400 and "linear" in body["error"]
     code, body = server.post("/api/strokes", {"points": [[0, 0]], "steps": 5})
     assert code == 200 and "dx" in json.dumps(body) or "error" in json.dumps(body)
-    request = __import__("urllib.request").request.Request(server.url("/api/command"), data=b"x" * (2 << 20), method="POST")
+    request = __import__("urllib.request").request.Request(server.url("/api/command"), data=b"x" * (2 << 20), method="POST",
+                                                           headers={"Content-Type": "application/json"})
     with pytest.raises(Exception):
         __import__("urllib.request").request.urlopen(request, timeout=10)
 
@@ -258,20 +259,23 @@ def test_kill_9_loses_at_most_the_line_in_flight(tmp_path, tiny_model, control_m
     client.send_message("/baton/instrument/timescale", 0.001)
     for i in range(200):
         client.send_message("/interface", [0.1, 0.2, 0.3])
-    time.sleep(1.0)
+    s.wait_for(lambda st: st["instrument"]["inputs"] >= 200, what="200 performer events")
+    time.sleep(0.5)  # the model keeps writing its own lines while the process is killed
     s.process.send_signal(signal.SIGKILL)
     s.process.wait()
     lines = open(s.log).read().split("\n")
-    complete = [l for l in lines[:-1]]
-    assert len(complete) > 200
+    complete = lines[:-1]
+    assert sum(",interface," in line for line in complete) == 200, "every performer event that was handled is on disk"
+    assert sum(",rnn," in line for line in complete) > 0
     for line in complete:
         fields = line.split(",")
         assert fields[1] in ("interface", "rnn") and len(fields) == 5, line
-    assert lines[-1] == "" or len(lines[-1].split(",")) <= 5
+    assert lines[-1] == "" or len(lines[-1].split(",")) <= 5, "only the line in flight may be cut"
 
 
 def test_sigterm_shuts_down_gracefully(tmp_path, control_model):
     s = Server([control_model], tmp_path)
+    assert s.log is None, "no session log before the first event"
     SimpleUDPClient("127.0.0.1", s.osc_port).send_message("/interface", [0.1, 0.2, 0.3])
     time.sleep(0.3)
     assert s.stop(signal.SIGTERM) == 0

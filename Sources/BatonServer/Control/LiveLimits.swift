@@ -42,7 +42,7 @@ public struct NumericLimit: Sendable, Equatable {
     }
 
     static func show(_ value: Double) -> String {
-        if value.isFinite, value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
+        if value.isFinite, value.rounded() == value, abs(value) < 1e16 { return String(Int64(value)) }
         return "\(value)"
     }
 }

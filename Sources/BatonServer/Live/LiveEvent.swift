@@ -30,4 +30,12 @@ public struct DistributionFrame: Sendable {
     public var joint: [Float]
     /// One entry per loaded model, in model order; empty when the model was skipped.
     public var models: [[Float]]
+
+    public init(frame: Int, symbol: Int, weights: [Float], joint: [Float], models: [[Float]]) {
+        self.frame = frame
+        self.symbol = symbol
+        self.weights = weights
+        self.joint = joint
+        self.models = models
+    }
 }

@@ -123,7 +123,7 @@ struct StrokesWire: Encodable {
 }
 
 /// A JSON answer with the right content type; thrown, it answers a refusal.
-struct JSONResponse: ResponseGenerator, Error {
+struct JSONResponse: ResponseGenerator, HTTPResponseError {
     var json: String
     var status: HTTPResponse.Status = .ok
 
