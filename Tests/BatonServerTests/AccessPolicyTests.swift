@@ -5,7 +5,7 @@ import Testing
     static let exposed = AccessPolicy(token: "s3cret", listen: "0.0.0.0", allowOrigins: ["http://localhost:3000/"]) { $0 == [] || $0 == ["index.html"] }
     static let loopback = AccessPolicy(token: nil, listen: "127.0.0.1") { _ in true }
 
-    static func request(_ method: String = "GET", _ path: String, token: String? = nil, host: String? = "127.0.0.1:8000",
+    static func request(_ method: String = "GET", path: String, token: String? = nil, host: String? = "127.0.0.1:8000",
                         origin: String? = nil, type: String? = nil) -> AccessPolicy.Request {
         AccessPolicy.Request(method: method, path: path, queryToken: token, host: host, origin: origin, contentType: type)
     }
@@ -19,7 +19,7 @@ import Testing
         } else if AccessPolicy.normalisedPath(path) != [] {
             Issue.record("\(path) was let through without the token")
         }
-        #expect(Self.exposed.decide(Self.request("POST", path, type: "application/json")) != .allow, "\(path) POST")
+        #expect(Self.exposed.decide(Self.request("POST", path: path, type: "application/json")) != .allow, "\(path) POST")
     }
 
     @Test func theStudioFilesAndTheTokenOpenTheDoor() {
@@ -28,7 +28,7 @@ import Testing
         #expect(Self.exposed.decide(Self.request(path: "/api/status", token: "s3cret")) == .allow)
         #expect(Self.exposed.decide(AccessPolicy.Request(method: "GET", path: "/ws", authorization: "Bearer s3cret", host: "10.0.0.5:8000")) == .allow)
         #expect(Self.exposed.decide(Self.request(path: "/api/status", token: "s3cre")) != .allow)
-        #expect(Self.exposed.decide(Self.request("POST", "/index.html")) != .allow, "only reading the Studio is free")
+        #expect(Self.exposed.decide(Self.request("POST", path: "/index.html")) != .allow, "only reading the Studio is free")
     }
 
     @Test func hostMustNameThisServer() {
@@ -47,19 +47,19 @@ import Testing
     }
 
     @Test func originMustBeTheServersOwnOrAllowed() {
-        #expect(Self.loopback.decide(Self.request("POST", "/api/command", origin: "http://127.0.0.1:8000", type: "application/json")) == .allow)
+        #expect(Self.loopback.decide(Self.request("POST", path: "/api/command", origin: "http://127.0.0.1:8000", type: "application/json")) == .allow)
         #expect(Self.loopback.decide(Self.request(path: "/ws", origin: "http://127.0.0.1:8000")) == .allow)
         for origin in ["http://evil.example", "null", "http://127.0.0.1:9999", "http://localhost:8000", "file://"] {
             #expect(Self.loopback.decide(Self.request(path: "/ws", origin: origin)) != .allow, "Origin \(origin)")
-            #expect(Self.loopback.decide(Self.request("POST", "/api/command", origin: origin, type: "application/json")) != .allow)
+            #expect(Self.loopback.decide(Self.request("POST", path: "/api/command", origin: origin, type: "application/json")) != .allow)
         }
         #expect(Self.exposed.decide(Self.request(path: "/api/status", token: "s3cret", origin: "http://localhost:3000")) == .allow)
     }
 
     @Test func bodiesAreJSON() {
-        #expect(Self.loopback.decide(Self.request("POST", "/api/command", type: "application/json; charset=utf-8")) == .allow)
+        #expect(Self.loopback.decide(Self.request("POST", path: "/api/command", type: "application/json; charset=utf-8")) == .allow)
         for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonp"] {
-            #expect(Self.loopback.decide(Self.request("POST", "/api/command", type: type)) == .deny(status: 415, message: "request bodies are JSON: send Content-Type: application/json, not \(type)"))
+            #expect(Self.loopback.decide(Self.request("POST", path: "/api/command", type: type)) == .deny(status: 415, message: "request bodies are JSON: send Content-Type: application/json, not \(type)"))
         }
     }
 

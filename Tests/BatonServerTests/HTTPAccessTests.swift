@@ -76,7 +76,7 @@ import Testing
             let body = ByteBuffer(string: #"{"dataset":"missing.npz"}"#)
             try await client.execute(uri: "/api/train", method: .post, headers: [.contentType: "application/json"], body: body) { response in
                 #expect(response.status == .badRequest)
-                #expect(!String(buffer: response.body).contains(NSTemporaryDirectory()), String(buffer: response.body))
+                #expect(!String(buffer: response.body).contains(NSTemporaryDirectory()), "\(String(buffer: response.body))")
             }
         }
     }

@@ -50,6 +50,7 @@ import Testing
         let workshop = try Self.workshop()
         #expect(throws: CommandError.self) { try workshop.buildDataset(DatasetRequest(name: "d")) }
         _ = try workshop.buildDataset(DatasetRequest(name: "d", overwrite: true))
+        try FileManager.default.createDirectory(atPath: workshop.models, withIntermediateDirectories: true)
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: workshop.models + "/taken.safetensors"))
         #expect(throws: CommandError.self) { try workshop.startTraining(TrainRequest(dataset: "d.npz", size: "xs", minutes: 1, name: "taken")) }
         let loaded = Workshop(root: workshop.root, hub: EventHub(), loadedFiles: [workshop.models + "/playing.safetensors"])
@@ -62,6 +63,7 @@ import Testing
                      #"{"dataset":"d.npz","minutes":1e30}"#, #"{"dataset":"d.npz","minutes":0}"#, #"{"dataset":"d.npz","name":"\#(String(repeating: "n", count: 81))"}"#] {
             #expect(throws: CommandError.self, "\(json)") { try WireJSON.decode(TrainRequest.self, from: Array(json.utf8)) }
         }
-        #expect(try WireJSON.decode(DatasetRequest.self, from: Array(#"{"name":"my sessions/../x"}"#.utf8)).name == "my-sessions----x")
+        let request = try? WireJSON.decode(DatasetRequest.self, from: Array(#"{"name":"my sessions/../x"}"#.utf8))
+        #expect(request?.name == "my-sessions----x")
     }
 }
