@@ -5,9 +5,12 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
+
+from pythonosc.osc_message import OscMessage
 
 from conftest import BATON
 
@@ -90,3 +93,48 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         return self.process.returncode
+
+
+class Inbox:
+    """A UDP socket on an OS-assigned port keeping every OSC message that arrives, with its
+    arrival time (a plain socket: it keeps up with a server sending 1,000 predictions/s)."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.arrivals = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self):
+        while True:
+            try:
+                data = self.sock.recv(65536)
+            except OSError:
+                return
+            address = data[:data.index(b"\0")].decode(errors="replace") if b"\0" in data else ""
+            with self.lock:
+                self.arrivals.append((time.time(), address, data))
+
+    def count(self, address, since=0.0):
+        with self.lock:
+            return sum(1 for t, a, _ in self.arrivals if a == address and t >= since)
+
+    def of(self, address):
+        """The arguments of every message to `address` so far."""
+        with self.lock:
+            packets = [data for _, a, data in self.arrivals if a == address]
+        return [tuple(OscMessage(data).params) for data in packets]
+
+    def wait(self, address, count=1, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.count(address) >= count:
+                return self.of(address)
+            time.sleep(0.05)
+        raise AssertionError(f"fewer than {count} {address} messages arrived: {self.count(address)}")
+
+    def close(self):
+        self.sock.close()

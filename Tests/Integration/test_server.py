@@ -7,54 +7,22 @@ import shutil
 import signal
 import struct
 import subprocess
-import threading
 import time
 
 import pytest
 import websockets
 from pythonosc import osc_bundle_builder, osc_message_builder
-from pythonosc.dispatcher import Dispatcher
-from pythonosc.osc_server import ThreadingOSCUDPServer
 from pythonosc.udp_client import SimpleUDPClient
 
 from conftest import ROOT
-from serving import Server, free_udp_port
-
-
-class Inbox:
-    """A python-osc server on an OS-assigned port collecting every message."""
-
-    def __init__(self):
-        self.messages = []
-        self.lock = threading.Lock()
-        dispatcher = Dispatcher()
-        dispatcher.set_default_handler(self.handle)
-        self.server = ThreadingOSCUDPServer(("127.0.0.1", 0), dispatcher)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def handle(self, address, *args):
-        with self.lock:
-            self.messages.append((address, args))
-
-    def of(self, address):
-        with self.lock:
-            return [args for a, args in self.messages if a == address]
-
-    def wait(self, address, count=1, timeout=10):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if len(self.of(address)) >= count:
-                return self.of(address)
-            time.sleep(0.05)
-        raise AssertionError(f"fewer than {count} {address} messages arrived: {len(self.of(address))}")
+from serving import Inbox, Server, free_udp_port
 
 
 @pytest.fixture(scope="module")
 def inbox():
     box = Inbox()
     yield box
-    box.server.shutdown()
+    box.close()
 
 
 @pytest.fixture(scope="module")

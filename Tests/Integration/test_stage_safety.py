@@ -8,16 +8,13 @@ import math
 import socket
 import struct
 import subprocess
-import threading
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 import websockets
 from pythonosc.udp_client import SimpleUDPClient
 
-from serving import Server
+from serving import Inbox, Server
 
 ADDRESSES = ["/baton/weights", "/baton/weight", "/baton/active", "/baton/temperature", "/baton/pooling", "/baton/threshold",
              "/baton/lookahead", "/baton/prime", "/baton/reset", "/baton/pause", "/baton/rate", "/baton/fastest", "/baton/framerate",
@@ -38,37 +35,11 @@ def osc_message(address, *arguments):
     return pad(address.encode() + b"\0") + pad(tags.encode() + b"\0") + payload
 
 
-class Inbox:
-    """A UDP socket on an OS-assigned port counting what arrives per OSC address."""
-
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.arrivals = []
-        self.lock = threading.Lock()
-        threading.Thread(target=self._run, daemon=True).start()
-
-    def _run(self):
-        while True:
-            try:
-                data = self.sock.recv(65536)
-            except OSError:
-                return
-            with self.lock:
-                self.arrivals.append((time.time(), data[:data.index(b"\0")].decode(errors="replace")))
-
-    def count(self, address, since=0.0):
-        with self.lock:
-            return sum(1 for t, a in self.arrivals if a == address and t >= since)
-
-
 @pytest.fixture(scope="module")
 def inbox():
     box = Inbox()
     yield box
-    box.sock.close()
+    box.close()
 
 
 @pytest.fixture(scope="module")
@@ -244,7 +215,7 @@ def test_timescale_zero_in_battle_mode_stays_under_the_prediction_cap(tmp_path, 
         assert s.status()["instrument"]["maximumPredictionRate"] == 1000
     finally:
         s.stop()
-        box.sock.close()
+        box.close()
 
 
 def test_the_fastest_mode_stays_under_the_text_ceiling(tmp_path, tiny_model):

@@ -10,13 +10,14 @@ import asyncio
 import glob
 import json
 import math
+import multiprocessing
 import os
 import pathlib
 import random
 import re
+import select
 import signal
 import socket
-import statistics
 import struct
 import subprocess
 import sys
@@ -158,39 +159,57 @@ class Server:
 # ---------------------------------------------------------------- load
 
 class Probes:
-    """/interface out, /prediction back: each answer is matched to the latest probe sent
-    before it arrived that has no answer yet (probes are 5 ms apart, answers take far less)."""
+    """/interface out, /prediction back, one at a time: a probe is sent, its answer awaited
+    (at most a second), then the next one goes at most 1/PROBE_RATE later. With one probe
+    in flight the answer is unambiguous whatever the latency; a probe the server never
+    answered is counted as such."""
 
-    def __init__(self, sink):
-        self.sink = sink
+    def __init__(self, sink, port, stop):
+        self.sink, self.port, self.stop = sink, port, stop
         self.lock = threading.Lock()
-        self.sent = []            # send times
+        self.sent = 0
         self.answered = 0
         self.latencies = []       # (arrival time, latency)
-        self.next_unanswered = 0
-        threading.Thread(target=self._receive, daemon=True).start()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
 
-    def record_send(self, when):
-        with self.lock:
-            self.sent.append(when)
-
-    def _receive(self):
-        while True:
+    def _run(self):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sink.setblocking(False)
+        n = 0
+        start = time.perf_counter()
+        while not self.stop.is_set():
+            due = start + n / PROBE_RATE
+            n += 1
+            while (delay := due - time.perf_counter()) > 0:
+                time.sleep(delay)
             try:
-                data = self.sink.recv(65536)
-            except OSError:
-                return
-            now = time.perf_counter()
-            if not data.startswith(b"/prediction"):
-                continue
+                while True:
+                    self.sink.recv(65536)       # whatever is left from a probe that timed out
+            except BlockingIOError:
+                pass
+            phase = n * 0.05
+            values = [0.5 + 0.4 * math.sin(phase), 0.5 + 0.4 * math.cos(phase * 0.7), 0.5]
+            sent = time.perf_counter()
+            sock.sendto(osc_message("/interface", *[("f", v) for v in values]), ("127.0.0.1", self.port))
             with self.lock:
-                i = len(self.sent) - 1
-                while i >= self.next_unanswered and self.sent[i] > now:
-                    i -= 1
-                if i >= self.next_unanswered:
-                    self.latencies.append((now, now - self.sent[i]))
-                    self.next_unanswered = i + 1
-                    self.answered += 1
+                self.sent += 1
+            deadline = sent + 1.0
+            while (left := deadline - time.perf_counter()) > 0:
+                ready, _, _ = select.select([self.sink], [], [], left)
+                if not ready:
+                    break
+                try:
+                    data = self.sink.recv(65536)
+                except BlockingIOError:
+                    continue
+                if data.startswith(b"/prediction"):
+                    now = time.perf_counter()
+                    with self.lock:
+                        self.latencies.append((now, now - sent))
+                        self.answered += 1
+                    break
+        sock.close()
 
 
 def osc_load(server, probes, stop, counters):
@@ -209,16 +228,8 @@ def osc_load(server, probes, stop, counters):
         due = start + n * tick
         while time.perf_counter() < due:
             time.sleep(max(0.0, due - time.perf_counter()))
-        phase = n * 0.05
         sent = 0
-        for _ in range(int(probes_per_tick)):
-            values = [0.5 + 0.4 * math.sin(phase), 0.5 + 0.4 * math.cos(phase * 0.7), 0.5]
-            packet = osc_message("/interface", *[("f", v) for v in values])
-            probes.record_send(time.perf_counter())
-            sock.sendto(packet, target)
-            counters["probes"] += 1
-            sent += 1
-        while sent < per_tick:
+        while sent < per_tick - probes_per_tick:
             if rng.random() < 0.45:
                 sock.sendto(rng.choice(valid), target)
                 counters["valid"] += 1
@@ -255,12 +266,20 @@ async def websocket_client(url, index, stop, counters):
             await asyncio.sleep(0.5)
 
 
-def websocket_load(server, stop, counters):
-    url = server.http.replace("http", "ws") + "/ws"
+def websocket_load(url, stop, counters):
+    """8 clients in their own process (so the probes' timing does not wait for them)."""
+    local = {"ws_messages": 0, "ws_errors": 0, "ws_reconnects": 0}
 
     async def main():
-        await asyncio.gather(*(websocket_client(url, i, stop, counters) for i in range(8)))
+        async def report():
+            while not stop.is_set():
+                await asyncio.sleep(0.5)
+                for key in local:
+                    counters[key] = local[key]
+        await asyncio.gather(report(), *(websocket_client(url, i, stop, local) for i in range(8)))
     asyncio.run(main())
+    for key in local:
+        counters[key] = local[key]
 
 
 def workshop(server, stop, counters, minutes):
@@ -308,13 +327,17 @@ def main():
     rss_before_load = server.rss_kib()
     _, models = server.request("/api/models")
     counters = {"text_models": sum(m["kind"] == "text" for m in models), "probes": 0, "valid": 0, "hostile": 0,
-                "ws_messages": 0, "ws_errors": 0, "ws_reconnects": 0, "switches": 0, "switch_errors": 0}
+                "switches": 0, "switch_errors": 0}
+    manager = multiprocessing.Manager()
+    ws_counters = manager.dict({"ws_messages": 0, "ws_errors": 0, "ws_reconnects": 0})
+    ws_stop = multiprocessing.Event()
+    ws_process = multiprocessing.Process(target=websocket_load, args=(server.http.replace("http", "ws") + "/ws", ws_stop, ws_counters), daemon=True)
     server.request("/api/command", {"type": "timescale", "value": 0})
-    probes = Probes(sink)
     stop = threading.Event()
+    probes = Probes(sink, server.osc_port, stop)
     threads = [threading.Thread(target=osc_load, args=(server, probes, stop, counters), daemon=True),
-               threading.Thread(target=websocket_load, args=(server, stop, counters), daemon=True),
                threading.Thread(target=workshop, args=(server, stop, counters, a.minutes), daemon=True)]
+    ws_process.start()
     for t in threads:
         t.start()
     started = time.perf_counter()
@@ -338,6 +361,7 @@ def main():
             with probes.lock:
                 window = [l for t, l in probes.latencies if t >= window_start]
                 answered = probes.answered
+            counters["probes"] = probes.sent
             try:
                 _, status = server.request("/api/status")
             except OSError:
@@ -347,9 +371,13 @@ def main():
             print(f"{minute + 1:>6} {server.rss_kib() / 1024:>8.1f} {counters['probes']:>7} {answered:>8} "
                   f"{percentile(window, 0.5) * 1e6:>8.0f} {percentile(window, 0.99) * 1e6:>8.0f} "
                   f"{osc.get('received', 0) / max(1, elapsed):>9.0f} "
-                  f"{sum(osc.get(k, 0) for k in ('malformed', 'refused', 'unknown', 'invalid', 'late')):>8} {counters['ws_messages']:>8}", flush=True)
+                  f"{sum(osc.get(k, 0) for k in ('malformed', 'refused', 'unknown', 'invalid', 'late')):>8} {ws_counters['ws_messages']:>8}", flush=True)
             minute += 1
     stop.set()
+    probes.thread.join(5)
+    counters["probes"] = probes.sent
+    ws_stop.set()
+    ws_process.join(10)
     time.sleep(2)
     rss_end = server.rss_kib()
     alive = server.process.poll() is None
@@ -377,13 +405,16 @@ def main():
     print(f"latency /interface -> /prediction: p50 {percentile(all_latencies, 0.5) * 1e6:.0f} µs, "
           f"p99 {percentile(all_latencies, 0.99) * 1e6:.0f} µs, max {max(all_latencies, default=0) * 1e6:.0f} µs over "
           f"{len(all_latencies)} answers")
-    print(f"performer events: {counters['probes']} sent, {logged} logged, {lost} lost; predictions answered {probes.answered}")
+    instrument = final_status.get("instrument", {}) if final_status else {}
+    print(f"performer events: {counters['probes']} sent, {instrument.get('inputs')} read by the server, {logged} logged, {lost} lost; "
+          f"{probes.answered} answered by a prediction within 1 s")
     print(f"OSC sent: {counters['probes'] + counters['valid'] + counters['hostile']} ({counters['valid']} valid controls, "
           f"{counters['hostile']} hostile); server counters: {json.dumps(final_status['osc']) if final_status else '?'}")
-    print(f"WebSocket: {counters['ws_messages']} messages to 8 clients, {counters['ws_errors']} error replies, "
-          f"{counters['ws_reconnects']} reconnects")
+    print(f"WebSocket: {ws_counters['ws_messages']} messages to 8 clients, {ws_counters['ws_errors']} error replies, "
+          f"{ws_counters['ws_reconnects']} reconnects")
     print(f"workshop: dataset {counters.get('dataset')}, training {counters.get('training')}, "
           f"{counters['switches']} model switches ({counters['switch_errors']} refused)")
+    print(f"instrument: {instrument.get('inputs')} events in, {instrument.get('predictions')} predictions sent")
     print(f"server: {'CRASHED' if crashed else 'up throughout'}, exit code on SIGINT {code}")
     if crashed:
         print("".join(server.stderr_tail), file=sys.stderr)
@@ -391,7 +422,10 @@ def main():
     if crashed or code != 0:
         failures.append("the server crashed or did not stop cleanly")
     if lost != 0:
-        failures.append(f"{lost} performer events were not logged")
+        read = instrument.get("inputs")
+        where = (f" ({counters['probes'] - read} never read from the socket: the server did not keep up)"
+                 if isinstance(read, int) and read < counters["probes"] else "")
+        failures.append(f"{lost} performer events were not logged{where}")
     if not growth <= 0.10:
         failures.append(f"memory grew {growth * 100:.1f} % (limit 10 %)")
     if failures:
