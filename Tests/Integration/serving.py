@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
 from pythonosc.osc_message import OscMessage
 
 from conftest import BATON
@@ -138,3 +139,11 @@ class Inbox:
 
     def close(self):
         self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def inbox():
+    """An Inbox for a module's server to send its OSC to."""
+    box = Inbox()
+    yield box
+    box.close()

@@ -15,14 +15,7 @@ from pythonosc import osc_bundle_builder, osc_message_builder
 from pythonosc.udp_client import SimpleUDPClient
 
 from conftest import ROOT
-from serving import Inbox, Server, free_udp_port
-
-
-@pytest.fixture(scope="module")
-def inbox():
-    box = Inbox()
-    yield box
-    box.close()
+from serving import Server, free_udp_port, inbox  # noqa: F401 (inbox is a fixture)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 import websockets
 from pythonosc.udp_client import SimpleUDPClient
 
-from serving import Inbox, Server
+from serving import Inbox, Server, inbox  # noqa: F401 (inbox is a fixture)
 
 ADDRESSES = ["/baton/weights", "/baton/weight", "/baton/active", "/baton/temperature", "/baton/pooling", "/baton/threshold",
              "/baton/lookahead", "/baton/prime", "/baton/reset", "/baton/pause", "/baton/rate", "/baton/fastest", "/baton/framerate",
@@ -33,13 +33,6 @@ def osc_message(address, *arguments):
         tags += tag
         payload += struct.pack({"f": ">f", "d": ">d", "i": ">i", "h": ">q"}[tag], value)
     return pad(address.encode() + b"\0") + pad(tags.encode() + b"\0") + payload
-
-
-@pytest.fixture(scope="module")
-def inbox():
-    box = Inbox()
-    yield box
-    box.close()
 
 
 @pytest.fixture(scope="module")
