@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "BatonOSCTests", dependencies: ["BatonOSC"]),
         .testTarget(name: "BatonServerTests", dependencies: [
             "BatonServer", "BatonCore", "BatonTraining", "BatonOSC",
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "BatonEnsembleTests", dependencies: ["BatonEnsemble", "BatonCore", "BatonTraining"]),
         .testTarget(name: "BatonInteropTests", dependencies: ["BatonInterop", "BatonCore", "BatonTraining"]),

@@ -2,82 +2,68 @@ import BatonCore
 @testable import BatonServer
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import Logging
 import Testing
 
-/// The access checks as the router applies them, through Hummingbird's test client.
+/// The access checks as the running router applies them, over a real loopback socket.
 @Suite struct HTTPAccessTests {
-    static func application(token: String?, listen: String) throws -> some ApplicationProtocol {
+    static func router(token: String?, listen: String) throws -> Router<BatonRequestContext> {
         let studio = temporaryFolder("studio")
         try "<html>Baton</html>".write(toFile: studio + "/index.html", atomically: true, encoding: .utf8)
-        let session = try testSession()
         let access = AccessPolicy(token: token, listen: listen, isStudioFile: AccessMiddleware.studioFiles(in: studio))
-        return Application(router: HTTPInterface.router(session: session, catalog: [], access: access, studio: studio, logger: Logger(label: "test")))
+        return HTTPInterface.router(session: try testSession(), catalog: [], access: access, studio: studio, logger: Logger(label: "test"))
     }
 
+    static let json = ["Content-Type": "application/json"]
+
     @Test func pathVariantsDoNotGetPastTheToken() async throws {
-        try await Self.application(token: "s3cret", listen: "0.0.0.0").test(.router) { client in
-            for path in ["/api/status", "//api/status", "/./api/status", "/%61pi/status", "/api/status/", "/API/status", "/x/../api/status", "/ws"] {
-                try await client.execute(uri: path, method: .get) { response in
-                    #expect(response.status == .unauthorized, "\(path): \(response.status)")
-                    #expect(String(buffer: response.body).contains("\"error\""))
-                }
+        try await LoopbackHTTP.with(try Self.router(token: "s3cret", listen: "0.0.0.0")) { http in
+            for path in ["/api/status", "//api/status", "/./api/status", "/%61pi/status", "/api/status/", "/API/status", "/x/../api/status",
+                         "/api//status", "/%2e/api/status", "/ws", "//ws", "/nothing"] {
+                let answer = try await http.get(path)
+                #expect(answer.status == 401, "\(path): \(answer.status)")
+                #expect(answer.body.contains("\"error\""))
             }
-            try await client.execute(uri: "/api/status?token=s3cret", method: .get) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/api/status", method: .get, headers: [.authorization: "Bearer s3cret"]) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/", method: .get) { #expect($0.status == .ok, "the Studio itself needs no token") }
+            #expect(try await http.get("/api/status?token=s3cret").status == 200)
+            #expect(try await http.get("/api/status", headers: ["Authorization": "Bearer s3cret"]).status == 200)
+            #expect(try await http.get("/").status == 200, "the Studio itself needs no token")
         }
     }
 
-    @Test func anotherOriginCannotChangeAnything() async throws {
-        try await Self.application(token: nil, listen: "127.0.0.1").test(.router) { client in
-            let body = ByteBuffer(string: #"{"type":"temperature","value":0.5}"#)
-            try await client.execute(uri: "/api/command", method: .post, headers: [.origin: "http://evil.example", .contentType: "application/json"], body: body) {
-                #expect($0.status == .forbidden)
-            }
-            try await client.execute(uri: "/ws", method: .get, headers: [.origin: "http://evil.example"]) { #expect($0.status == .forbidden) }
-            try await client.execute(uri: "/api/command", method: .post, headers: [.contentType: "text/plain"], body: body) {
-                #expect($0.status == .unsupportedMediaType)
-            }
-            try await client.execute(uri: "/api/command", method: .post, body: body) { #expect($0.status == .unsupportedMediaType, "a body without a type") }
-            try await client.execute(uri: "/api/status", method: .get) { response in
-                #expect(!String(buffer: response.body).contains("\"temperature\":0.5"), "nothing changed")
-            }
-            try await client.execute(uri: "/api/command", method: .post, headers: [.origin: "http://localhost", .contentType: "application/json"], body: body) { response in
-                #expect(response.status == .ok, "the server's own origin passes")
-                #expect(String(buffer: response.body).contains("\"temperature\":0.5"))
-            }
+    @Test func anotherOriginOrHostCannotChangeAnything() async throws {
+        try await LoopbackHTTP.with(try Self.router(token: nil, listen: "127.0.0.1")) { http in
+            let body = #"{"type":"temperature","value":0.5}"#
+            #expect(try await http.post("/api/command", headers: Self.json.merging(["Origin": "http://evil.example"]) { $1 }, body: body).status == 403)
+            #expect(try await http.post("/api/command", host: "rebound.example:8000", headers: Self.json, body: body).status == 403)
+            #expect(try await http.post("/api/command", host: nil, headers: Self.json, body: body).status != 200)
+            #expect(try await http.get("/ws", headers: ["Origin": "http://evil.example"]).status == 403)
+            #expect(try await http.post("/api/command", headers: ["Content-Type": "text/plain"], body: body).status == 415)
+            #expect(try await http.post("/api/command", body: body).status == 415, "a body without a type")
+            #expect(!(try await http.get("/api/status").body.contains("\"temperature\":0.5")), "nothing changed")
+            let own = try await http.post("/api/command", headers: Self.json.merging(["Origin": "http://127.0.0.1"]) { $1 }, body: body)
+            #expect(own.status == 200 && own.body.contains("\"temperature\":0.5"), "the server's own origin passes")
         }
     }
 
     @Test func refusedCommandsAnswer400WithOneLine() async throws {
-        try await Self.application(token: nil, listen: "127.0.0.1").test(.router) { client in
-            for json in [#"{"type":"rate","value":1e-30}"#, #"{"type":"timescale","value":1e30}"#, #"{"type":"temperature","value":"hot"}"#, "{", #"{"type":"strokes"}"#] {
-                try await client.execute(uri: "/api/command", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: json)) { response in
-                    #expect(response.status == .badRequest, "\(json)")
-                    let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
-                    #expect((object?["error"] as? String)?.contains("\n") == false)
-                }
+        try await LoopbackHTTP.with(try Self.router(token: nil, listen: "127.0.0.1")) { http in
+            for body in [#"{"type":"rate","value":1e-30}"#, #"{"type":"timescale","value":1e30}"#, #"{"type":"temperature","value":"hot"}"#, "{", #"{"type":"strokes"}"#] {
+                let answer = try await http.post("/api/command", headers: Self.json, body: body)
+                #expect(answer.status == 400, "\(body)")
+                let object = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
+                #expect((object?["error"] as? String)?.contains("\n") == false)
             }
-            try await client.execute(uri: "/api/strokes", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: #"{"steps":1e30}"#)) {
-                #expect($0.status == .badRequest)
-            }
+            #expect(try await http.post("/api/strokes", headers: Self.json, body: #"{"steps":1e30}"#).status == 400)
         }
     }
 
     @Test func answersHoldNoAbsolutePaths() async throws {
-        try await Self.application(token: nil, listen: "127.0.0.1").test(.router) { client in
+        try await LoopbackHTTP.with(try Self.router(token: nil, listen: "127.0.0.1")) { http in
             for path in ["/api/status", "/api/models", "/api/logs", "/api/datasets", "/api/trained"] {
-                try await client.execute(uri: path, method: .get) { response in
-                    #expect(!String(buffer: response.body).contains(NSTemporaryDirectory()), "\(path)")
-                }
+                #expect(!(try await http.get(path).body.contains(NSTemporaryDirectory())), "\(path)")
             }
-            let body = ByteBuffer(string: #"{"dataset":"missing.npz"}"#)
-            try await client.execute(uri: "/api/train", method: .post, headers: [.contentType: "application/json"], body: body) { response in
-                #expect(response.status == .badRequest)
-                #expect(!String(buffer: response.body).contains(NSTemporaryDirectory()), "\(String(buffer: response.body))")
-            }
+            let answer = try await http.post("/api/train", headers: Self.json, body: #"{"dataset":"missing.npz"}"#)
+            #expect(answer.status == 400 && !answer.body.contains(NSTemporaryDirectory()), "\(answer.body)")
         }
     }
 }
