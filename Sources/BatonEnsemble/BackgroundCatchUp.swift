@@ -1,3 +1,4 @@
+import BatonCore
 import Foundation
 import Synchronization
 
@@ -10,7 +11,7 @@ import Synchronization
 final class BackgroundCatchUp<Item: Sendable>: @unchecked Sendable {
     private let members: [EnsembleMember<Item>]
     private let history: StreamHistory<Item>
-    private let skipped = Mutex<[Int]>([])
+    private let skipped = Locked<[Int]>([])
     private let wake = DispatchSemaphore(value: 0)
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)

@@ -1,5 +1,4 @@
 import BatonCore
-import Synchronization
 
 /// One model in an ensemble: its stepper, how far into the shared stream it has read, and
 /// a lock so the background catch-up worker and the generator never step it at once.
@@ -21,7 +20,7 @@ final class EnsembleMember<Item: Sendable>: @unchecked Sendable {
     /// The stream position at which the generator last brought this member up to date.
     /// Written only by the generator.
     var lastJoined = 0
-    private let lock = Mutex(())
+    private let lock = Locked(())
 
     init(index: Int, model: Model, precision: WeightPrecision, feed: @escaping (Stepper, Item) -> Void) {
         self.index = index

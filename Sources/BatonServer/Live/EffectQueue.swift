@@ -1,5 +1,5 @@
+import BatonCore
 import Foundation
-import Synchronization
 
 /// Side effects (publishing events, writing log lines) that an engine decides on under its
 /// lock and performs after releasing it, in the order it decided on them, one thread at a
@@ -13,7 +13,7 @@ final class EffectQueue<Effect: Sendable>: Sendable {
         var items: [Effect] = []
         var draining = false
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let perform: @Sendable (Effect) -> Void
 
     init(perform: @escaping @Sendable (Effect) -> Void) { self.perform = perform }

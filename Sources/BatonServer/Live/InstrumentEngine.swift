@@ -1,7 +1,6 @@
 import BatonCore
 import Dispatch
 import Foundation
-import Synchronization
 
 /// The predictive instrument (IMPS): performer events arrive as control values, the
 /// server measures their dt, the control model predicts the next event and its time, and
@@ -36,7 +35,7 @@ public final class InstrumentEngine: @unchecked Sendable {
         var predictions = 0
         var bucket: TokenBucket
     }
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let effects: EffectQueue<InstrumentEffect>
     private let logs: SessionLogWriter
     private let wake = DispatchSemaphore(value: 0)
@@ -53,7 +52,7 @@ public final class InstrumentEngine: @unchecked Sendable {
         self.logs = logs
         effects = EffectQueue { effect in effect.perform(hub: hub, logs: logs) }
         let bucket = TokenBucket(rate: LiveLimits.predictionRate, burst: LiveLimits.predictionBurst, now: DispatchTime.now().uptimeNanoseconds)
-        state = Mutex(State(model: model, file: file, generator: EventGenerator(model: model, seed: seed), policy: InstrumentPolicy(mode: mode), bucket: bucket))
+        state = Locked(State(model: model, file: file, generator: EventGenerator(model: model, seed: seed), policy: InstrumentPolicy(mode: mode), bucket: bucket))
     }
 
     public func start() {
@@ -248,9 +247,9 @@ enum InstrumentEffect: Sendable {
 
 /// The current session log, written only from the engine's effect queue.
 final class SessionLogWriter: Sendable {
-    private let current: Mutex<SessionLog?>
+    private let current: Locked<SessionLog?>
 
-    init(_ log: SessionLog?) { current = Mutex(log) }
+    init(_ log: SessionLog?) { current = Locked(log) }
 
     func append(source: String, values: [Float], at date: Date) {
         current.withLock { $0 }?.append(source: source, values: values, at: date)

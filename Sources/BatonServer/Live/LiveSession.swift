@@ -12,7 +12,7 @@ public final class LiveSession: Sendable {
     public let instrument: InstrumentEngine?
     public let strokes: StrokeEngine?
     public let workshop: Workshop
-    public let osc = Mutex(OSCCounters())
+    public let osc = Locked(OSCCounters())
     /// Connected WebSocket clients.
     public let clients = Atomic<Int>(0)
     private let started = Date()
@@ -71,7 +71,7 @@ final class StatusThrottle: Sendable {
         var last: UInt64 = 0
         var scheduled = false
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let interval: UInt64
 
     init(interval seconds: Double) { interval = Saturating.nanoseconds(seconds) }

@@ -1,5 +1,5 @@
+import BatonCore
 import Foundation
-import Synchronization
 
 /// A CSV log of one performance session, IMPS style: one line per event,
 /// `ISO-8601 timestamp, source, x1, …, xn`, source `interface` (the performer) or `rnn`
@@ -18,7 +18,7 @@ public final class SessionLog: Sendable {
         var closed = false
         var failed = false
     }
-    private let file = Mutex(File())
+    private let file = Locked(File())
 
     /// Creates `folder` if needed and checks that it can be written; the file itself waits
     /// for the first event.

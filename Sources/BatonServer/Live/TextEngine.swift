@@ -2,7 +2,6 @@ import BatonCore
 import BatonEnsemble
 import Dispatch
 import Foundation
-import Synchronization
 
 /// The text ensemble playing live on its own thread: steps at the set rate (or, in the
 /// fastest mode, as fast as the models go), never above `maximumRate`; publishes each
@@ -32,7 +31,7 @@ public final class TextEngine: @unchecked Sendable {
         var symbols = 0
         var symbolsPerSecond = 0.0
     }
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private var thread: Thread?
@@ -49,7 +48,7 @@ public final class TextEngine: @unchecked Sendable {
         var initial = State(weights: [Float](repeating: 1, count: models.count), enabled: [Bool](repeating: true, count: models.count),
                             rate: rate > 0 ? min(rate, self.maximumRate) : 25)
         initial.fastest = rate == 0
-        state = Mutex(initial)
+        state = Locked(initial)
     }
 
     public func start() {

@@ -1,3 +1,4 @@
+import BatonCore
 import BatonOSC
 import Dispatch
 import Foundation
@@ -39,10 +40,10 @@ public final class OSCService: Service, Sendable {
     let configuration: Configuration
     let session: LiveSession
     let logger: Logger
-    private let bound = Mutex<SocketAddress?>(nil)
-    private let senders = Mutex(RecentSenders(capacity: LiveLimits.replySenders))
+    private let bound = Locked<SocketAddress?>(nil)
+    private let senders = Locked(RecentSenders(capacity: LiveLimits.replySenders))
     private let scheduled = Atomic<Int>(0)
-    private let refusals = Mutex(LogThrottle())
+    private let refusals = Locked(LogThrottle())
     private let ready = AsyncStream<SocketAddress>.makeStream()
 
     public init(configuration: Configuration, session: LiveSession, logger: Logger) {

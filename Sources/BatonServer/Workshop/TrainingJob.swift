@@ -25,7 +25,7 @@ public struct TrainingJobStatus: Sendable, Codable, Equatable {
 final class TrainingJob: @unchecked Sendable {
     private let trainer: Trainer
     private let hub: EventHub
-    private let state: Mutex<TrainingJobStatus>
+    private let state: Locked<TrainingJobStatus>
     private let cancelled = Atomic<Bool>(false)
     /// Takes the workspace's location out of error messages.
     private let redact: @Sendable (String) -> String
@@ -34,7 +34,7 @@ final class TrainingJob: @unchecked Sendable {
         self.trainer = trainer
         self.hub = hub
         self.redact = redact
-        state = Mutex(TrainingJobStatus(model: model, dataset: dataset, state: "running"))
+        state = Locked(TrainingJobStatus(model: model, dataset: dataset, state: "running"))
     }
 
     var status: TrainingJobStatus { state.withLock { $0 } }

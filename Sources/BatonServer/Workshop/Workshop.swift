@@ -1,7 +1,6 @@
 import BatonCore
 import BatonTraining
 import Foundation
-import Synchronization
 
 /// The performer's files: session logs, datasets built from them, and models trained on
 /// those — with the steps that connect them (IMPSY's "log → dataset → model" loop), for
@@ -21,7 +20,7 @@ public final class Workshop: Sendable {
         var cancelWhilePreparing = false
         var job: TrainingJob?
     }
-    private let training = Mutex(Training())
+    private let training = Locked(Training())
 
     public init(root: String, logs: String? = nil, hub: EventHub, loadedFiles: [String] = []) {
         self.root = root
