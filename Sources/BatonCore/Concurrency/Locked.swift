@@ -11,8 +11,11 @@ import Darwin
 /// `make tsan` reported every value shared under it as a race; pthread mutexes are
 /// intercepted, so the sanitizer sees the ordering the lock gives. Same cost uncontended.
 public final class Locked<Value>: @unchecked Sendable {
-    @usableFromInline var value: Value
+    // The mutex first: a zero-sized value (`Locked<()>`) then sits after it rather than at
+    // the mutex pointer's address, where the sanitizer took its inout access for a race
+    // with the pointer's read.
     @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline var value: Value
 
     public init(_ value: Value) {
         self.value = value
