@@ -77,10 +77,15 @@ func temporaryFolder(_ name: String) -> String {
         let events = try await Self.collect(engine, hub, predictions: 4, within: 10) { try engine.perform([0.5, 0.5]) }
         let firstPrediction = events.firstIndex { if case .prediction = $0 { true } else { false } }
         #expect(firstPrediction != nil && Date().timeIntervalSince(started) >= 0.3)
+        let played = Date()
         try engine.perform([0.1, 0.9])  // takes control back: the model waits for silence again
         let after = engine.status.predictions
         try await Task.sleep(for: .milliseconds(150))
-        #expect(engine.status.predictions == after, "no prediction within the silence threshold after the performer played")
+        let predictions = engine.status.predictions
+        // Only conclusive if the check ran within the threshold (a sanitizer or a busy machine can stretch the sleep).
+        if Date().timeIntervalSince(played) < 0.3 {
+            #expect(predictions == after, "no prediction within the silence threshold after the performer played")
+        }
         engine.stop()
     }
 
