@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 BATON := .build/release/baton
 
-.PHONY: run test bench build deps deps-test unit integration clean
+.PHONY: run test bench build deps deps-test unit integration soak tsan clean
 
 ## Build release and start the live server with the shipped models (Studio on http://127.0.0.1:8000/).
 run: deps build
@@ -32,5 +32,19 @@ integration:
 	python3 -m pytest -q python/tests
 	python3 -m pytest -q Tests/Integration
 
+## Mixed valid and hostile OSC, 8 WebSocket clients, training and model switches against one release server.
+## SOAK_MINUTES (default 10) sets the length; fails on a crash, lost events or memory growth over 10 %.
+SOAK_MINUTES ?= 10
+soak: deps-test build
+	SOAK_MINUTES=$(SOAK_MINUTES) python3 scripts/soak/soak.py
+
+## The suites that use threads (server, ensemble, training) under the thread sanitizer, in .build-tsan.
+## TSan makes the process exit non-zero when it reports anything.
+TSAN_SUITES ?= BatonServerTests|BatonEnsembleTests|BatonTrainingTests
+tsan: deps-test
+	swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1" \
+		swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_SUITES)'
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-tsan

@@ -83,13 +83,16 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "baton", dependencies: ["BatonCLI"]),
-        .executableTarget(name: "BatonBench", dependencies: ["BatonCore", "BatonTraining", "BatonEnsemble", "BatonOSC"]),
+        .executableTarget(name: "BatonBench", dependencies: ["BatonCore", "BatonTraining", "BatonEnsemble", "BatonOSC", "BatonServer"]),
 
         // MARK: - Tests
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore"]),
         .testTarget(name: "BatonTrainingTests", dependencies: ["BatonCore", "BatonTraining"]),
         .testTarget(name: "BatonOSCTests", dependencies: ["BatonOSC"]),
-        .testTarget(name: "BatonServerTests", dependencies: ["BatonServer", "BatonCore", "BatonTraining", "BatonOSC"]),
+        .testTarget(name: "BatonServerTests", dependencies: [
+            "BatonServer", "BatonCore", "BatonTraining", "BatonOSC",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "BatonEnsembleTests", dependencies: ["BatonEnsemble", "BatonCore", "BatonTraining"]),
         .testTarget(name: "BatonInteropTests", dependencies: ["BatonInterop", "BatonCore", "BatonTraining"]),
         .testTarget(name: "BatonCLITests", dependencies: ["BatonCLI", "BatonCore"]),

@@ -72,7 +72,7 @@ public final class EventEnsemble: @unchecked Sendable {
         history.append(event)
         let target = history.count
         for i in controls.snapshot.activeMembers().indices {
-            members[i].withLock { _ = members[i].catchUp(to: target, history: history) }
+            members[i].withLock { members[i].join(target: target, history: history) }
         }
     }
 
@@ -85,7 +85,7 @@ public final class EventEnsemble: @unchecked Sendable {
         lastActive = active
         lastWeights = weights
         let target = history.count
-        for i in active { members[i].withLock { _ = members[i].catchUp(to: target, history: history) } }
+        for i in active { members[i].withLock { members[i].join(target: target, history: history) } }
         let (member, component) = drawComponent(active: active, weights: weights, piTemperature: settings.piTemperature)
         let values = sample(member: member, component: component, piTemperature: settings.piTemperature, sigmaTemperature: settings.sigmaTemperature)
         let shares = attribution(of: values, active: active, weights: weights, piTemperature: settings.piTemperature)

@@ -89,7 +89,8 @@ func textModel(seed: UInt64, units: Int = 12) -> Model {
         for _ in 0..<(TextEnsemble.historyLength + 40) { _ = ensemble.step() }
         ensemble.controls.update { $0.weights = [1, 1] }
         _ = ensemble.step()
-        #expect(ensemble.members[1].position == ensemble.position - 1)
+        let member = ensemble.members[1]
+        #expect(member.withLock { member.position } == ensemble.position - 1)
     }
 
     @Test func seededRunsReplayWithTheSameWeightSchedule() {

@@ -12,7 +12,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         With no models it loads the ones the project ships (Models/). Text models form the ensemble, the first control model is the instrument, stroke models continue drawings. OSC listens on --osc-port and sends to every --osc-send (IMPS defaults: in 5001, out 5000); the Studio and the JSON API are on --http-port. The address space and the WebSocket messages are in docs/protocol.md. Every instrument event is logged to WORKSPACE/logs as CSV; `baton dataset` and `baton train control` turn logs into a model.
 
-        Binding to anything but 127.0.0.1 (--listen) requires a token for the API and the WebSocket (printed at start) and accepts OSC only from --allow addresses.
+        Binding to anything but 127.0.0.1 (--listen) requires a token for the API and the WebSocket (printed at start) and accepts OSC only from --allow addresses. Web pages from other sites cannot use the API or the WebSocket unless --allow-origin names them; the server answers only to loopback names, the --listen address and --allow-host names. Every value a client sends is checked against the ranges in docs/protocol.md; threats and limits are in docs/reliability.md.
 
         Example: baton serve --mode callresponse --osc-send 127.0.0.1:5000 --http-port 8000
         """
@@ -51,8 +51,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Instrument mode: none, filter, callresponse or battle.")
     var mode: String = "callresponse"
 
-    @Option(name: .long, help: "Text symbols per second (0 = as fast as it goes).")
+    @Option(name: .long, help: "Text symbols per second, 0.1–1000 (0 = the fastest mode, capped by --max-text-rate).")
     var rate: Double = 25
+
+    @Option(name: .customLong("max-text-rate"), help: "The most text symbols per second in any mode, 1–100000.")
+    var maxTextRate: Double = LiveLimits.defaultMaximumTextRate
+
+    @Option(name: .customLong("allow-origin"), help: "A web origin (e.g. http://localhost:3000) whose pages may use the API and WebSocket (repeatable).")
+    var allowOrigin: [String] = []
+
+    @Option(name: .customLong("allow-host"), help: "A host name the server answers to besides loopback and --listen, e.g. behind a proxy (repeatable).")
+    var allowHost: [String] = []
 
     @Option(name: .customLong("prediction-address"), help: "OSC address of predictions (IMPSY uses /prediction).")
     var predictionAddress: String = "/prediction"
@@ -69,7 +78,11 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard InteractionMode(rawValue: mode) != nil else { throw ValidationError("--mode must be none, filter, callresponse or battle, got '\(mode)'") }
         guard (0...65535).contains(oscPort), (0...65535).contains(httpPort) else { throw ValidationError("ports are 0–65535") }
-        guard rate >= 0 else { throw ValidationError("--rate must be ≥ 0") }
+        guard rate == 0 || LiveLimits.rate.range.contains(rate) else { throw ValidationError("--rate must be 0 (fastest) or in \(LiveLimits.rate.rangeText), got \(rate)") }
+        guard LiveLimits.maximumTextRate.range.contains(maxTextRate) else { throw ValidationError("--max-text-rate must be in \(LiveLimits.maximumTextRate.rangeText), got \(maxTextRate)") }
+        for origin in allowOrigin where !(origin.hasPrefix("http://") || origin.hasPrefix("https://")) {
+            throw ValidationError("--allow-origin is scheme://host[:port], e.g. http://localhost:3000, got '\(origin)'")
+        }
         for destination in oscSend where destination.split(separator: ":").count != 2 || Int(destination.split(separator: ":").last ?? "") == nil {
             throw ValidationError("--osc-send must be HOST:PORT, got '\(destination)'")
         }
@@ -90,6 +103,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.logDirectory = logDir
         configuration.mode = InteractionMode(rawValue: mode) ?? .callresponse
         configuration.textRate = rate
+        configuration.maximumTextRate = maxTextRate
+        configuration.allowOrigins = allowOrigin
+        configuration.allowHosts = allowHost
         configuration.predictionAddress = predictionAddress
         configuration.seed = seed
         configuration.studioFolder = studio
@@ -114,7 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
             lines.append("studio     http://\(endpoints.http)/\(query)")
             lines.append("OSC in     \(endpoints.oscIn) (udp)")
             lines.append("OSC out    \(endpoints.oscOut.joined(separator: ", "))")
-            if let log = endpoints.log { lines.append("session log \(log)") }
+            if let logs = endpoints.logFolder { lines.append("session logs \(logs) (a file per session, created with its first event)") }
             if let token { lines.append("token      \(token) (needed for the API and WebSocket; OSC accepted from: \(allow.isEmpty ? "nobody — add --allow" : allow.joined(separator: ", ")))") }
             lines.append("Ctrl-C stops (logs are flushed)")
             Terminal.write("baton serve: \(loaded.count) models\n" + lines.joined(separator: "\n") + "\n")
@@ -148,7 +164,7 @@ struct StatusLineService: Service {
             var parts: [String] = []
             if let text = s.text { parts.append("text \(text.symbols) symbols\(text.paused ? " (paused)" : "")") }
             if let i = s.instrument { parts.append("instrument \(i.mode): \(i.inputs) in, \(i.predictions) predicted") }
-            parts.append("OSC \(s.osc.received) in / \(s.osc.sent) out / \(s.osc.malformed + s.osc.refused + s.osc.unknown) dropped")
+            parts.append("OSC \(s.osc.received) in / \(s.osc.sent) out / \(s.osc.dropped) dropped")
             parts.append("\(s.clients) clients")
             line.update(parts.joined(separator: " · "))
         }
