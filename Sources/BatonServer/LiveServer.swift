@@ -20,6 +20,11 @@ public struct ServerConfiguration: Sendable {
     public var mode: InteractionMode = .callresponse
     public var textRate: Double = 25
     public var predictionAddress = "/prediction"
+    /// Further addresses every prediction is also sent to, with its values clipped to [0, 1]
+    /// as IMPSY sends them (`/impsy` for an IMPSY config).
+    public var predictionAliases: [String] = []
+    /// Session logs: Baton's CSV or IMPSY's `.log` lines, with or without the model's rows.
+    public var logStyle = SessionLog.Style()
     public var seed: UInt64?
     /// Required for the API and WebSocket; set automatically when `listen` is not loopback.
     public var token: String?
@@ -99,7 +104,7 @@ public final class LiveServer: Sendable {
         session = LiveSession(
             hub: hub,
             text: text.isEmpty ? nil : TextEngine(models: text, hub: hub, rate: configuration.textRate, precision: configuration.precision ?? .asStored(text), seed: seed),
-            instrument: try control.map { try InstrumentEngine(model: $0.model, file: $0.path, hub: hub, mode: configuration.mode, logFolder: workshop.logs, seed: seed &+ 1) },
+            instrument: try control.map { try InstrumentEngine(model: $0.model, file: $0.path, hub: hub, mode: configuration.mode, logFolder: workshop.logs, logStyle: configuration.logStyle, seed: seed &+ 1) },
             strokes: strokes.isEmpty ? nil : StrokeEngine(models: strokes),
             workshop: workshop)
         catalog = models.enumerated().map { ModelSummary(index: $0, path: $1.path, model: $1.model) }
@@ -124,7 +129,7 @@ public final class LiveServer: Sendable {
             configuration: .init(host: configuration.listen, port: configuration.oscPort, destinations: destinations,
                                  replyToSender: configuration.replyToSender,
                                  allowlist: configuration.isLoopback ? nil : Set(configuration.allow),
-                                 predictionAddress: configuration.predictionAddress),
+                                 predictionAddress: configuration.predictionAddress, predictionAliases: configuration.predictionAliases),
             session: session, logger: logger)
         let router = HTTPInterface.router(session: session, catalog: catalog, token: configuration.token, studio: configuration.studioFolder ?? Self.studioFolder, logger: logger)
         let session = self.session, outputs = configuration.oscDestinations

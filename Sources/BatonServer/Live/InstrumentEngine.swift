@@ -13,6 +13,7 @@ import Synchronization
 public final class InstrumentEngine: @unchecked Sendable {
     let hub: EventHub
     let logFolder: String?
+    let logStyle: SessionLog.Style
 
     struct Pending {
         var event: [Float]
@@ -38,12 +39,13 @@ public final class InstrumentEngine: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var thread: Thread?
 
-    public init(model: Model, file: String? = nil, hub: EventHub, mode: InteractionMode, logFolder: String?,
+    public init(model: Model, file: String? = nil, hub: EventHub, mode: InteractionMode, logFolder: String?, logStyle: SessionLog.Style = SessionLog.Style(),
                 seed: UInt64 = UInt64.random(in: 0...UInt64.max)) throws(SessionLogError) {
         precondition(model.config.kind == .control, "InstrumentEngine needs a control model")
         self.hub = hub
         self.logFolder = logFolder
-        let log = try logFolder.map { folder throws(SessionLogError) in try SessionLog(folder: folder, dims: model.config.inputSize, modelName: model.displayName) }
+        self.logStyle = logStyle
+        let log = try logFolder.map { folder throws(SessionLogError) in try SessionLog(folder: folder, dims: model.config.inputSize, modelName: model.displayName, style: logStyle) }
         state = Mutex(State(model: model, file: file, generator: EventGenerator(model: model, seed: seed), policy: InstrumentPolicy(mode: mode), log: log))
     }
 
@@ -135,7 +137,7 @@ public final class InstrumentEngine: @unchecked Sendable {
     /// session log starts with it.
     public func load(_ model: Model, file: String? = nil) throws {
         guard model.config.kind == .control else { throw CommandError("\(model.displayName) is not a control model") }
-        let log = try logFolder.map { try SessionLog(folder: $0, dims: model.config.inputSize, modelName: model.displayName) }
+        let log = try logFolder.map { try SessionLog(folder: $0, dims: model.config.inputSize, modelName: model.displayName, style: logStyle) }
         state.withLock { s in
             let generator = EventGenerator(model: model, piTemperature: s.generator.piTemperature,
                                            sigmaTemperature: s.generator.sigmaTemperature, seed: s.generator.rng.next())

@@ -20,17 +20,20 @@ public final class OSCService: Service, Sendable {
         /// When set, only packets from these IP addresses are accepted.
         public var allowlist: Set<String>?
         public var predictionAddress: String
+        /// Also sent for every prediction, values clipped to [0, 1] (IMPSY's `/impsy`).
+        public var predictionAliases: [String]
         /// Larger datagrams are dropped unread.
         public var maximumPacketSize: Int
 
         public init(host: String, port: Int, destinations: [SocketAddress], replyToSender: Bool = false, allowlist: Set<String>? = nil,
-                    predictionAddress: String = "/prediction", maximumPacketSize: Int = 65_507) {
+                    predictionAddress: String = "/prediction", predictionAliases: [String] = [], maximumPacketSize: Int = 65_507) {
             self.host = host
             self.port = port
             self.destinations = destinations
             self.replyToSender = replyToSender
             self.allowlist = allowlist
             self.predictionAddress = predictionAddress
+            self.predictionAliases = predictionAliases
             self.maximumPacketSize = maximumPacketSize
         }
     }
@@ -72,13 +75,17 @@ public final class OSCService: Service, Sendable {
         // while handling an incoming packet leaves on that same event-loop thread.
         let listener = session.hub.listen { [self] event in
             guard let message = event.oscMessage(predictionAddress: configuration.predictionAddress) else { return }
-            let bytes = OSCPacket.message(message).encoded()
+            var packets = [OSCPacket.message(message).encoded()]
+            if case .prediction(let values, _) = event {
+                let clipped = values.map { OSCArgument.float32($0.isFinite ? min(1, max(0, $0)) : 0) }
+                packets += configuration.predictionAliases.map { OSCPacket.message(OSCMessage($0, clipped)).encoded() }
+            }
             var destinations = configuration.destinations
             if configuration.replyToSender { destinations += senders.withLock { Array($0) } }
             for destination in destinations {
-                channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: ByteBuffer(bytes: bytes)), promise: nil)
+                for bytes in packets { channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: ByteBuffer(bytes: bytes)), promise: nil) }
             }
-            session.osc.withLock { $0.sent += destinations.count }
+            session.osc.withLock { $0.sent += destinations.count * packets.count }
         }
         defer { session.hub.unsubscribe(listener) }
         try? await gracefulShutdown()
@@ -129,6 +136,7 @@ public final class OSCService: Service, Sendable {
     }
 
     private func dispatch(_ message: OSCMessage, from sender: SocketAddress) {
+        let message = IMPSYAddresses.translate(message) ?? message
         do {
             for command in try LiveCommand.commands(from: message) { try session.apply(command) }
         } catch {
