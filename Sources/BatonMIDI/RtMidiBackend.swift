@@ -22,6 +22,10 @@ public final class RtMidiBackend: MIDIBackend, @unchecked Sendable {
         guard Self.compiledAPIs.contains(api) else {
             throw MIDIError("this RtMidi was built without \(api)", hint: "available: \(Self.compiledAPIs.map(\.rawValue).joined(separator: ", ")); choose one with --midi-api")
         }
+        if api == .alsa, !FileManager.default.fileExists(atPath: "/dev/snd/seq") {
+            throw MIDIError("ALSA MIDI: there is no sequencer device /dev/snd/seq on this machine",
+                            hint: "load the snd-seq kernel module (`sudo modprobe snd-seq`), or use --midi-api jack")
+        }
         if api == .jack, let problem = JACKProbe.problem() {
             throw MIDIError("JACK MIDI: \(problem)",
                             hint: "start one (`jackd -d dummy` needs no sound card; PipeWire provides one through pipewire-jack), or use --midi-api alsa")
@@ -29,7 +33,8 @@ public final class RtMidiBackend: MIDIBackend, @unchecked Sendable {
         let input = rtmidi_in_create(Self.rtmidiAPI(api), clientName, 1024)
         let output = rtmidi_out_create(Self.rtmidiAPI(api), clientName)
         guard let input, let output, input.pointee.ok, output.pointee.ok else {
-            let reason = [input, output].compactMap { $0 }.first { !$0.pointee.ok }.flatMap { $0.pointee.msg.map { String(cString: $0) } } ?? "RtMidi could not start"
+            // RtMidi 5's C API leaves `msg` pointing into a destroyed exception: never read it.
+            let reason = "RtMidi could not start a client"
             if let input { rtmidi_in_free(input) }
             if let output { rtmidi_out_free(output) }
             let hint = api == .alsa ? "the ALSA sequencer (/dev/snd/seq) is missing: load snd-seq, or use --midi-api jack" : "check that the MIDI system is running"
@@ -91,9 +96,10 @@ public final class RtMidiBackend: MIDIBackend, @unchecked Sendable {
 
     static func check(_ device: RtMidiPtr, _ what: String) throws(MIDIError) {
         guard !device.pointee.ok else { return }
-        let reason = device.pointee.msg.map { String(cString: $0) } ?? "unknown RtMidi error"
+        // RtMidi prints the details on stderr; its `msg` points into a destroyed exception
+        // (RtMidi 5's C API), so it is not read here.
         device.pointee.ok = true
-        throw MIDIError("\(what): \(reason)")
+        throw MIDIError("\(what) failed", hint: "RtMidi printed the reason above")
     }
 
     /// The index of `name` among `device`'s ports now (ports move as devices come and go).
