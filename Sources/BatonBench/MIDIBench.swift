@@ -22,7 +22,7 @@ enum MIDIBench {
         let name = "baton-bench-\(getpid())"
         let jack = Process()
         jack.executableURL = URL(fileURLWithPath: jackd)
-        jack.arguments = ["--no-realtime", "-n", name, "-d", "dummy", "-r", "\(rate)", "-p", "\(period)"]
+        jack.arguments = ["--no-realtime", "--sync", "-n", name, "-d", "dummy", "-r", "\(rate)", "-p", "\(period)"]
         jack.standardOutput = FileHandle.nullDevice
         jack.standardError = FileHandle.nullDevice
         guard (try? jack.run()) != nil else { print("MIDI: cannot start jackd, skipped\n"); return }
@@ -35,10 +35,10 @@ enum MIDIBench {
         }
         guard let backend else { print("MIDI: jackd did not answer, skipped\n"); return }
 
-        let arrivals = Mutex<[UInt64]>([])
+        let arrivals = Arrivals()
         guard let controller = try? backend.openOutput(.virtual("S-1 ctl")),
               let synth = try? backend.openInput(.virtual("S-1 synth"), receive: { bytes, time in
-                  if bytes.count == 3, bytes[0] & 0xF0 == 0x90, bytes[2] > 0 { arrivals.withLock { $0.append(time) } }
+                  if bytes.count == 3, bytes[0] & 0xF0 == 0x90, bytes[2] > 0 { arrivals.times.withLock { $0.append(time) } }
               }) else { print("MIDI: cannot open the bench's ports, skipped\n"); return }
         defer { controller.close(); synth.close() }
 
@@ -93,8 +93,8 @@ enum MIDIBench {
         ((try? outputs ? backend.outputNames() : backend.inputNames()) ?? []).first { $0.contains(fragment) }
     }
 
-    static func measure(label: String, send: any MIDIOutputConnection, arrivals: Mutex<[UInt64]>, rate: Double, count: Int, into table: inout Table) {
-        arrivals.withLock { $0.removeAll() }
+    static func measure(label: String, send: any MIDIOutputConnection, arrivals: Arrivals, rate: Double, count: Int, into table: inout Table) {
+        arrivals.times.withLock { $0.removeAll() }
         var sent: [UInt64] = []
         sent.reserveCapacity(count)
         let interval = UInt64(1e9 / rate)
@@ -106,10 +106,15 @@ enum MIDIBench {
             next += interval
         }
         let deadline = Date().addingTimeInterval(1)
-        while Date() < deadline, arrivals.withLock({ $0.count }) < count { usleep(1000) }
-        let got = arrivals.withLock { $0 }
+        while Date() < deadline, arrivals.times.withLock({ $0.count }) < count { usleep(1000) }
+        let got = arrivals.times.withLock { $0 }
         let latencies = zip(sent, got).map { Double($1 &- $0) / 1000 }
         let p = Percentiles(latencies.isEmpty ? [0] : latencies)
         table.add([label, "\(Int(rate))/s", "\(count)", "\(got.count)", format(p.median, 0), format(p.p99, 0), format(latencies.max() ?? 0, 0)])
     }
+}
+
+/// Arrival times of the synth's note-ons, written on the MIDI thread.
+final class Arrivals: Sendable {
+    let times = Mutex<[UInt64]>([])
 }

@@ -90,22 +90,39 @@ public final class MIDIRig: Sendable {
             wake.signal()
             finished.wait()
         }
-        outputs.withLock { o in
-            for i in o.all.indices {
+        // Note-offs first, then the ports closed away from the locks: closing a JACK client
+        // waits for the server, which must never hold up the status line or the exit
+        // (IMPSY bounds its input close for the same reason).
+        let closing: [() -> Void] = outputs.withLock { o in
+            o.all.indices.compactMap { i -> (() -> Void)? in
                 let offs = o.all[i].held.releaseAll()
-                if let connection = o.all[i].endpoint.connection {
-                    for message in offs { try? connection.send(message.bytes) }
-                    connection.close()
-                }
+                guard let connection = o.all[i].endpoint.connection else { return nil }
                 o.all[i].endpoint.connection = nil
+                for message in offs { try? connection.send(message.bytes) }
+                return { connection.close() }
             }
-        }
-        inputs.withLock { all in
-            for i in all.indices {
-                all[i].connection?.close()
+        } + inputs.withLock { all in
+            all.indices.compactMap { i -> (() -> Void)? in
+                guard let connection = all[i].connection else { return nil }
                 all[i].connection = nil
+                return { connection.close() }
             }
         }
+        Self.finish(closing, within: 2)
+    }
+
+    /// Runs `work` on a thread of its own and waits at most `seconds` for it.
+    static func finish(_ work: [() -> Void], within seconds: Double) {
+        guard !work.isEmpty else { return }
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) let jobs = work
+        let thread = Thread {
+            for job in jobs { job() }
+            done.signal()
+        }
+        thread.name = "baton.midi.close"
+        thread.start()
+        _ = done.wait(timeout: .now() + seconds)
     }
 
     /// Plays one vector of values (a prediction) on every output that has a mapping.

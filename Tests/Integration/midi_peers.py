@@ -4,6 +4,7 @@ and the synth."""
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -18,15 +19,18 @@ class JackServer:
         if shutil.which("jackd") is None:
             pytest.skip("jackd is not installed (Debian jackd2; `make test` installs it)")
         self.name = f"baton-test-{os.getpid()}"
-        self.process = subprocess.Popen(["jackd", "--no-realtime", "-n", self.name, "-d", "dummy", "-r", str(rate), "-p", str(period)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # jackd reports every late cycle on stderr: to a file, never a pipe nobody drains
+        # (a full pipe blocks jackd, and every client with it).
+        self.log = tempfile.NamedTemporaryFile(prefix="jackd-", suffix=".log", delete=False)
+        self.process = subprocess.Popen(["jackd", "--no-realtime", "--sync", "-n", self.name, "-d", "dummy", "-r", str(rate), "-p", str(period)],
+                                        stdout=subprocess.DEVNULL, stderr=self.log)
         self.previous = os.environ.get("JACK_DEFAULT_SERVER")
         os.environ["JACK_DEFAULT_SERVER"] = self.name
         import rtmidi
         deadline = time.time() + 15
         while time.time() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"jackd exited: {self.process.stderr.read()}")
+                raise AssertionError(f"jackd exited: {open(self.log.name).read()[-2000:]}")
             try:
                 probe = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, name="probe")
                 probe.get_ports()
@@ -53,6 +57,8 @@ class JackServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.log.close()
+        os.unlink(self.log.name)
 
 
 class Controller:
