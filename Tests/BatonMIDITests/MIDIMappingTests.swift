@@ -100,3 +100,37 @@ import Testing
         #expect(MIDIPortMatch.find("Baton", in: ports, ownClient: "Baton") == nil, "never Baton's own ports")
     }
 }
+
+@Suite struct MIDIControlMapTests {
+    @Test func parsesBindingsAsWritten() throws {
+        #expect(try MIDIControlMap.parse("7=weight:1") == .init(channel: nil, controller: 7, target: .weight(index: 0)))
+        #expect(try MIDIControlMap.parse("2:16=temperature") == .init(channel: 2, controller: 16, target: .temperature))
+        #expect(try MIDIControlMap.parse("1=weight:Nietzsche") == .init(channel: nil, controller: 1, target: .weightNamed("Nietzsche")))
+        #expect(try MIDIControlMap.parse("64 = pooling").target == .pooling)
+        for bad in ["7", "128=temperature", "17:7=temperature", "7=weight:0", "7=volume", "x=pooling", "7=weight:"] {
+            #expect(throws: MIDIError.self, "\(bad)") { try MIDIControlMap.parse(bad) }
+        }
+        #expect(try MIDIControlMap.parse("3:7=weight:2").description == "3:7=weight:2")
+    }
+
+    @Test func controllersMoveTheirTargetsOverTheStudiosRanges() {
+        let map = MIDIControlMap([.init(channel: nil, controller: 7, target: .weight(index: 0)), .init(channel: 2, controller: 8, target: .temperature),
+                                  .init(channel: nil, controller: 9, target: .pooling), .init(channel: nil, controller: 10, target: .threshold)])
+        #expect(map.apply(.controlChange(channel: 5, controller: 7, value: 127)).map(\.value) == [1])
+        #expect(map.apply(.controlChange(channel: 2, controller: 8, value: 0)).map(\.value) == [0.1])
+        #expect(map.apply(.controlChange(channel: 2, controller: 8, value: 127)).map(\.value) == [2])
+        #expect(map.apply(.controlChange(channel: 1, controller: 8, value: 127)).isEmpty, "bound to channel 2 only")
+        #expect(map.apply(.controlChange(channel: 1, controller: 9, value: 63)).map(\.value) == [0])
+        #expect(map.apply(.controlChange(channel: 1, controller: 9, value: 64)).map(\.value) == [1])
+        #expect(map.apply(.controlChange(channel: 1, controller: 10, value: 127)).map(\.value) == [0.5])
+        #expect(map.apply(.noteOn(channel: 1, note: 7, velocity: 1)).isEmpty)
+    }
+
+    @Test func learningRebindsTheControllerAndTheTarget() {
+        var map = MIDIControlMap([.init(channel: 1, controller: 7, target: .weight(index: 0))])
+        map.bind(channel: 1, controller: 7, to: .temperature)
+        #expect(map.bindings == [.init(channel: 1, controller: 7, target: .temperature)])
+        map.bind(channel: 1, controller: 8, to: .temperature)
+        #expect(map.bindings == [.init(channel: 1, controller: 8, target: .temperature)], "one controller per target, as the Studio's learn")
+    }
+}
