@@ -4,13 +4,15 @@ import json
 import math
 import os
 import re
+import shutil
+import subprocess
 import threading
 import time
 
 import pytest
 from websockets.sync.client import connect
 
-from conftest import ROOT, SHARED, run
+from conftest import BATON, ROOT, SHARED, run
 from midi_peers import Controller, JackServer, Synth, note_ons
 from serving import Server
 from test_server import Inbox
@@ -287,3 +289,32 @@ def test_alsa_is_refused_clearly_without_a_sequencer():
         pytest.skip("this machine has an ALSA sequencer")
     result = run("midi", "list", "--midi-api", "alsa")
     assert result.returncode == 1 and "no sequencer device /dev/snd/seq" in result.stderr, result.stderr
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is installed by scripts/setup-system.sh test")
+def test_a_fader_box_conducts_the_terminal_ensemble_with_midi_learn(jack, tiny_model, second_text_model):
+    from test_ensemble_cli import capture, wait_for
+    controller = Controller("nanoKONTROL", "out")
+    session = f"baton-midi-{int(time.time() * 1000)}"
+    command = (f"env JACK_DEFAULT_SERVER={jack.name} {BATON} ensemble {tiny_model} {second_text_model} --interactive --seed 2 --rate 200 "
+               f"--midi-in nanoKONTROL --midi-map 1:8=temperature")
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "32", command], check=True)
+    try:
+        wait_for(session, lambda s: "MIDI: 1:8=temperature · m to learn" in s)
+        time.sleep(1.0)
+        controller.send([0xB0, 8, 127])                     # the bound fader: temperature 2.0
+        wait_for(session, lambda s: "temperature 2.0" in s)
+        subprocess.run(["tmux", "send-keys", "-t", session, "m"], check=True)
+        wait_for(session, lambda s: "MIDI learn: move a controller" in s)
+        controller.send([0xB0, 7, 64])
+        wait_for(session, lambda s: "CC 7 (ch 1)" in s)
+        subprocess.run(["tmux", "send-keys", "-t", session, "1"], check=True)   # CC 7 now drives model 1's weight
+        subprocess.run(["tmux", "send-keys", "-t", session, "m"], check=True)
+        wait_for(session, lambda s: "1:7=weight:1" in s and "m to learn" in s)
+        controller.send([0xB0, 7, 0])                       # fader down: model 1 silent
+        screen = wait_for(session, lambda s: "(skipped)" in s and "1.00" in s)
+        assert screen.count("(skipped)") == 1, screen
+        subprocess.run(["tmux", "send-keys", "-t", session, "q"], check=True)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        controller.close()
