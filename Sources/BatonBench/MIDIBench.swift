@@ -42,7 +42,8 @@ enum MIDIBench {
               }) else { print("MIDI: cannot open the bench's ports, skipped\n"); return }
         defer { controller.close(); synth.close() }
 
-        print("MIDI in → MIDI out (µs): baton serve --impsy-config, polyphony (= filter), timescale 0; JACK dummy backend, \(period)-frame periods (\(format(Double(period) / Double(rate) * 1e6, 0)) µs)")
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
+        print("MIDI in → MIDI out (µs): baton serve --impsy-config, polyphony (= filter), timescale 0; JACK dummy backend (--sync), \(period)-frame periods (\(format(Double(period) / Double(rate) * 1e6, 0)) µs); load average \(load)")
         var table = Table(header: ["path", "input rate", "notes", "answered", "p50", "p99", "max"])
         // The floor: the controller's notes straight into the synth port through JACK.
         if let direct = try? backend.openOutput(.system(jackName(backend, containing: "S-1 synth", outputs: true) ?? "")) {

@@ -23,76 +23,55 @@ extension MIDIRig {
     /// Closes connections whose device left the system and opens devices that are present
     /// but not connected. Listing errors are reported and the scan retried next time.
     func scan() {
-        let own = backend.clientName
-        if configuration.inputs.contains(where: { !$0.virtual }) {
-            do {
-                let names = try backend.inputNames()
-                for i in configuration.inputs.indices where !configuration.inputs[i].virtual {
-                    rescanInput(i, available: names, own: own)
-                }
-            } catch {
-                report("MIDI: cannot list inputs: \(error)")
-            }
-        }
-        if configuration.outputs.contains(where: { !$0.virtual }) {
-            do {
-                let names = try backend.outputNames()
-                for i in configuration.outputs.indices where !configuration.outputs[i].virtual {
-                    rescanOutput(i, available: names, own: own)
-                }
-            } catch {
-                report("MIDI: cannot list outputs: \(error)")
-            }
-        }
+        rescan("in ", devices: configuration.inputs, list: backend.inputNames,
+               endpoint: { i in self.inputs.withLock { $0[i] } },
+               update: { i, change in self.inputs.withLock { change(&$0[i]) } },
+               open: { i, name throws(MIDIError) in
+                   try self.backend.openInput(.system(name)) { [weak self] bytes, time in self?.enqueue(input: i, bytes: bytes, time: time) }
+               },
+               close: { $0.close() })
+        rescan("out", devices: configuration.outputs, list: backend.outputNames,
+               endpoint: { i in self.outputs.withLock { $0.all[i].endpoint } },
+               update: { i, change in self.outputs.withLock { change(&$0.all[i].endpoint) } },
+               open: { _, name throws(MIDIError) in try self.backend.openOutput(.system(name)) },
+               close: { $0.close() })
     }
 
-    private func rescanInput(_ i: Int, available: [String], own: String) {
-        let (wanted, connected, system, reported) = inputs.withLock { ($0[i].device.name, $0[i].connection, $0[i].systemName, $0[i].reportedMissing) }
-        if let connected {
-            guard let system, !available.contains(system) else { return }
-            connected.close()
-            inputs.withLock { $0[i].connection = nil; $0[i].reportedMissing = true }
-            report("MIDI in  '\(wanted)' (\(system)) disappeared; Baton reopens it when it comes back")
+    /// One direction of `scan`, written once for inputs and outputs: `endpoint` reads a
+    /// device's state, `update` changes it, `open` connects it to a system port.
+    private func rescan<Connection>(_ label: String, devices: [MIDIRigConfiguration.Device], list: () throws(MIDIError) -> [String],
+                                    endpoint: (Int) -> Endpoint<Connection>, update: (Int, (inout Endpoint<Connection>) -> Void) -> Void,
+                                    open: (Int, String) throws(MIDIError) -> Connection, close: (Connection) -> Void) {
+        guard devices.contains(where: { !$0.virtual }) else { return }
+        let available: [String]
+        do { available = try list() } catch {
+            report("MIDI: cannot list \(label == "in " ? "inputs" : "outputs"): \(error)")
             return
         }
-        guard let match = MIDIPortMatch.find(wanted, in: available, ownClient: own) else {
-            if !reported {
-                inputs.withLock { $0[i].reportedMissing = true }
-                report("MIDI in  '\(wanted)' not found among \(Self.list(available)); Baton opens it when it appears (see `baton midi list`)")
+        for i in devices.indices where !devices[i].virtual {
+            let wanted = devices[i].name
+            let current = endpoint(i)
+            if let connected = current.connection {
+                guard let system = current.systemName, !available.contains(system) else { continue }
+                close(connected)
+                update(i) { $0.connection = nil; $0.reportedMissing = true }
+                report("MIDI \(label) '\(wanted)' (\(system)) disappeared; Baton reopens it when it comes back")
+                continue
             }
-            return
-        }
-        do {
-            let connection = try backend.openInput(.system(match)) { [weak self] bytes, time in self?.enqueue(input: i, bytes: bytes, time: time) }
-            inputs.withLock { $0[i].connection = connection; $0[i].systemName = match; $0[i].reportedMissing = false }
-            report("MIDI in  '\(wanted)' → \(match)\(system == nil ? "" : " (reopened)")")
-        } catch {
-            report("MIDI in  '\(wanted)': cannot open \(match): \(error)")
-        }
-    }
-
-    private func rescanOutput(_ i: Int, available: [String], own: String) {
-        let (wanted, connected, system, reported) = outputs.withLock { ($0.all[i].endpoint.device.name, $0.all[i].endpoint.connection, $0.all[i].endpoint.systemName, $0.all[i].endpoint.reportedMissing) }
-        if let connected {
-            guard let system, !available.contains(system) else { return }
-            connected.close()
-            outputs.withLock { $0.all[i].endpoint.connection = nil; $0.all[i].endpoint.reportedMissing = true }
-            report("MIDI out '\(wanted)' (\(system)) disappeared; Baton reopens it when it comes back")
-            return
-        }
-        guard let match = MIDIPortMatch.find(wanted, in: available, ownClient: own) else {
-            if !reported {
-                outputs.withLock { $0.all[i].endpoint.reportedMissing = true }
-                report("MIDI out '\(wanted)' not found among \(Self.list(available)); Baton opens it when it appears (see `baton midi list`)")
+            guard let match = MIDIPortMatch.find(wanted, in: available, ownClient: backend.clientName) else {
+                if !current.reportedMissing {
+                    update(i) { $0.reportedMissing = true }
+                    report("MIDI \(label) '\(wanted)' not found among \(Self.list(available)); Baton opens it when it appears (see `baton midi list`)")
+                }
+                continue
             }
-            return
-        }
-        do {
-            let connection = try backend.openOutput(.system(match))
-            outputs.withLock { $0.all[i].endpoint.connection = connection; $0.all[i].endpoint.systemName = match; $0.all[i].endpoint.reportedMissing = false }
-            report("MIDI out '\(wanted)' → \(match)\(system == nil ? "" : " (reopened)")")
-        } catch {
-            report("MIDI out '\(wanted)': cannot open \(match): \(error)")
+            do {
+                let connection = try open(i, match)
+                update(i) { $0.connection = connection; $0.systemName = match; $0.reportedMissing = false }
+                report("MIDI \(label) '\(wanted)' → \(match)\(current.systemName == nil ? "" : " (reopened)")")
+            } catch {
+                report("MIDI \(label) '\(wanted)': cannot open \(match): \(error)")
+            }
         }
     }
 

@@ -88,7 +88,7 @@ struct EnsembleCommand: ParsableCommand {
         let ensemble = TextEnsemble(models: loaded.map(\.model), settings: settings, precision: precision ?? .asStored(loaded.map(\.model)),
                                     seed: seed ?? UInt64.random(in: 0...UInt64.max))
         ensemble.prime(Array((prime ?? "").utf8))
-        let conducting = EnsembleMIDI(controls: ensemble.controls, names: loaded.map { $0.model.displayName }, map: midi.controls)
+        let conducting = EnsembleMIDI(controls: ensemble.controls, names: loaded.map { $0.model.displayName }, map: midi.common.controls)
         let rig = try midi.rig { _, message in conducting.receive(message) }
         try rig?.start()
         defer { rig?.stop() }

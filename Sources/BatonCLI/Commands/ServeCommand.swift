@@ -58,7 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Text symbols per second (0 = as fast as it goes).")
     var rate: Double = 25
 
-    @Option(name: .customLong("prediction-address"), help: "OSC address of predictions (IMPSY uses /prediction).")
+    @Option(name: .customLong("prediction-address"), help: "OSC address of predictions (IMPS used /prediction; with --impsy-config they also go to IMPSY's /impsy).")
     var predictionAddress: String = "/prediction"
 
     @Option(name: .long, help: "Random seed (default: a new one each run).")

@@ -17,11 +17,7 @@ struct ServeMIDIOptions: ParsableArguments {
     @Option(name: .customLong("midi-out"), help: "A MIDI output the instrument's predictions play, by (part of) its name (repeatable).")
     var midiOut: [String] = []
 
-    @Option(name: .customLong("midi-api"), help: "alsa, jack or coremidi (default: ALSA where /dev/snd/seq exists, else JACK; CoreMIDI on macOS).")
-    var midiAPI: String?
-
-    @Option(name: .customLong("midi-map"), help: "Bind a controller to the text ensemble: CC=TARGET or CHANNEL:CC=TARGET, TARGET weight:N, weight:NAME, temperature, pooling or threshold (repeatable).")
-    var midiMap: [String] = []
+    @OptionGroup var common: MIDIControlOptions
 
     @Option(name: .customLong("impsy-config"), help: "Run an IMPSY config.toml: its mode, temperatures, model, MIDI devices and mappings, OSC ports and names.")
     var impsyConfig: String?
@@ -30,19 +26,13 @@ struct ServeMIDIOptions: ParsableArguments {
     var logFormat: String?
 
     func validate() throws {
-        if let midiAPI, MIDIAPI(name: midiAPI) == nil { throw ValidationError("--midi-api must be alsa, jack or coremidi, got '\(midiAPI)'") }
         if let logFormat, SessionLog.Format(rawValue: logFormat) == nil { throw ValidationError("--log-format must be csv or impsy, got '\(logFormat)'") }
-        for spec in midiMap { _ = try MIDIControlMap.parse(spec) }
         for name in midiIn + midiOut where name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--midi-in/--midi-out need a device name") }
-    }
-
-    var controls: MIDIControlMap {
-        MIDIControlMap(midiMap.compactMap { try? MIDIControlMap.parse($0) })
     }
 
     /// Whether anything asks for MIDI.
     func wantsMIDI(_ plan: IMPSYServePlan?) -> Bool {
-        virtualPorts || !midiIn.isEmpty || !midiOut.isEmpty || !midiMap.isEmpty || plan?.config.midi != nil
+        virtualPorts || !midiIn.isEmpty || !midiOut.isEmpty || !common.midiMap.isEmpty || plan?.config.midi != nil
     }
 
     /// The rig: an IMPSY config's devices and mappings, or the named devices (virtual ports
@@ -68,9 +58,9 @@ struct ServeMIDIOptions: ParsableArguments {
     /// error before anything is bound.
     func service(session: LiveSession, plan: IMPSYServePlan?, logger: Logger) throws -> MIDIService? {
         guard wantsMIDI(plan) else { return nil }
-        let backend = try RtMidiBackend(api: midiAPI.flatMap(MIDIAPI.init(name:)))
+        let backend = try common.backend()
         let values = session.instrument.map { $0.status.dims - 1 }
-        return try MIDIService(session: session, backend: backend, configuration: rig(values: values, plan: plan), controls: controls, logger: logger,
+        return try MIDIService(session: session, backend: backend, configuration: rig(values: values, plan: plan), controls: common.controls, logger: logger,
                                report: { line in Terminal.writeError(line + "\n") })
     }
 }

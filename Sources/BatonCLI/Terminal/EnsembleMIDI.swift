@@ -4,31 +4,41 @@ import BatonMIDI
 import Foundation
 import Synchronization
 
-/// `baton ensemble`'s MIDI options: controllers bound to the ensemble's controls.
-struct EnsembleMIDIOptions: ParsableArguments {
-    @Option(name: .customLong("midi-in"), help: "A MIDI input (fader box, controller) by (part of) its name (repeatable; see `baton midi list`).")
-    var midiIn: [String] = []
-
-    @Option(name: .customLong("midi-api"), help: "alsa, jack or coremidi (default: automatic).")
+/// The MIDI options `baton serve` and `baton ensemble` share: the API, and controllers
+/// bound to the text ensemble.
+struct MIDIControlOptions: ParsableArguments {
+    @Option(name: .customLong("midi-api"), help: "alsa, jack or coremidi (default: ALSA where /dev/snd/seq exists, else JACK; CoreMIDI on macOS).")
     var midiAPI: String?
 
-    @Option(name: .customLong("midi-map"), help: "CC=TARGET or CHANNEL:CC=TARGET, TARGET weight:N, weight:NAME, temperature, pooling or threshold (repeatable).")
+    @Option(name: .customLong("midi-map"), help: "Bind a controller to the text ensemble: CC=TARGET or CHANNEL:CC=TARGET, TARGET weight:N, weight:NAME, temperature, pooling or threshold (repeatable).")
     var midiMap: [String] = []
 
     func validate() throws {
         if let midiAPI, MIDIAPI(name: midiAPI) == nil { throw ValidationError("--midi-api must be alsa, jack or coremidi, got '\(midiAPI)'") }
         for spec in midiMap { _ = try MIDIControlMap.parse(spec) }
-        if !midiMap.isEmpty && midiIn.isEmpty { throw ValidationError("--midi-map needs a controller: add --midi-in NAME (see `baton midi list`)") }
     }
 
     var controls: MIDIControlMap { MIDIControlMap(midiMap.compactMap { try? MIDIControlMap.parse($0) }) }
 
+    func backend() throws -> RtMidiBackend { try RtMidiBackend(api: midiAPI.flatMap(MIDIAPI.init(name:))) }
+}
+
+/// `baton ensemble`'s MIDI options: a controller whose faders move the ensemble.
+struct EnsembleMIDIOptions: ParsableArguments {
+    @Option(name: .customLong("midi-in"), help: "A MIDI input (fader box, controller) by (part of) its name (repeatable; see `baton midi list`).")
+    var midiIn: [String] = []
+
+    @OptionGroup var common: MIDIControlOptions
+
+    func validate() throws {
+        if !common.midiMap.isEmpty && midiIn.isEmpty { throw ValidationError("--midi-map needs a controller: add --midi-in NAME (see `baton midi list`)") }
+    }
+
     /// A rig listening to the named inputs, handing every message to `observe`; nil without --midi-in.
     func rig(observe: @escaping @Sendable (String, MIDIMessage) -> Void) throws -> MIDIRig? {
         guard !midiIn.isEmpty else { return nil }
-        let backend = try RtMidiBackend(api: midiAPI.flatMap(MIDIAPI.init(name:)))
         let configuration = MIDIRigConfiguration(inputs: midiIn.map { .init(name: $0, mapping: nil) }, outputs: [], values: 0)
-        return try MIDIRig(backend: backend, configuration: configuration, perform: { _ in }, report: { Terminal.writeError($0 + "\r\n") }, observe: observe)
+        return try MIDIRig(backend: try common.backend(), configuration: configuration, perform: { _ in }, report: { Terminal.writeError($0 + "\r\n") }, observe: observe)
     }
 }
 
