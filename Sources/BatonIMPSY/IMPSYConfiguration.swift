@@ -87,7 +87,9 @@ public struct IMPSYConfiguration: Sendable {
             switch key {
             case "title": c.title = try r.string(root, key, in: "")
             case "owner", "description": _ = try r.string(root, key, in: "")
-            case "verbose": c.verbose = try r.bool(root, key, in: "") ?? false
+            case "verbose":
+                c.verbose = try r.bool(root, key, in: "") ?? false
+                if c.verbose { r.warn("verbose = true: Baton does not print every vector; its status line counts them and the Studio's Instrument page plots them") }
             case "log_predictions": c.logPredictions = try r.bool(root, key, in: "") ?? false
             case "log_input": r.warn("log_input: IMPSY does not read it; Baton always logs the performer")
             case "interaction", "model", "midi", "osc": break

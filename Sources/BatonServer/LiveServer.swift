@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     /// Further addresses every prediction is also sent to, with its values clipped to [0, 1]
     /// as IMPSY sends them (`/impsy` for an IMPSY config).
     public var predictionAliases: [String] = []
+    /// Performer events also go to `predictionAliases` (IMPSY's `input_thru`).
+    public var interfaceThru = false
     /// Session logs: Baton's CSV or IMPSY's `.log` lines, with or without the model's rows.
     public var logStyle = SessionLog.Style()
     public var seed: UInt64?
@@ -125,12 +127,12 @@ public final class LiveServer: Sendable {
             }
             destinations.append(address)
         }
-        let osc = OSCService(
-            configuration: .init(host: configuration.listen, port: configuration.oscPort, destinations: destinations,
-                                 replyToSender: configuration.replyToSender,
-                                 allowlist: configuration.isLoopback ? nil : Set(configuration.allow),
-                                 predictionAddress: configuration.predictionAddress, predictionAliases: configuration.predictionAliases),
-            session: session, logger: logger)
+        var oscConfiguration = OSCService.Configuration(
+            host: configuration.listen, port: configuration.oscPort, destinations: destinations, replyToSender: configuration.replyToSender,
+            allowlist: configuration.isLoopback ? nil : Set(configuration.allow),
+            predictionAddress: configuration.predictionAddress, predictionAliases: configuration.predictionAliases)
+        oscConfiguration.interfaceThru = configuration.interfaceThru
+        let osc = OSCService(configuration: oscConfiguration, session: session, logger: logger)
         let router = HTTPInterface.router(session: session, catalog: catalog, token: configuration.token, studio: configuration.studioFolder ?? Self.studioFolder, logger: logger)
         let session = self.session, outputs = configuration.oscDestinations
         let app = Application(

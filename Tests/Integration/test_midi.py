@@ -318,3 +318,24 @@ def test_a_fader_box_conducts_the_terminal_ensemble_with_midi_learn(jack, tiny_m
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
         controller.close()
+
+
+def test_input_thru_echoes_the_performer_to_midi_and_osc(jack, tmp_path):
+    config = rig_config(tmp_path, mode="useronly", input_thru=True)
+    controller, synth = Controller("S-1", "S-1 MIDI 1 out"), Synth("S-1 synth", "S-1 MIDI 1 in")
+    inbox = Inbox()
+    server = start(tmp_path, config, inbox)
+    try:
+        wait_connected(server)
+        controller.send([0xB2, 20, 127])
+        got = synth.wait(lambda m: len(m) >= 3, what="the performer's vector played back")
+        # useronly (none): no predictions, only the performer's own vector: [0.5, 0.5, 1].
+        assert [m for _, m in got][:3] == [[0x92, 64, 127], [0xB2, 19, 64], [0xB2, 20, 127]]
+        echoed = inbox.wait("/impsy")
+        assert [round(x, 3) for x in echoed[0]] == [0.5, 0.5, 1.0]
+        assert server.status()["instrument"]["predictions"] == 0
+    finally:
+        server.stop()
+        controller.close()
+        synth.close()
+        inbox.server.shutdown()

@@ -21,7 +21,7 @@ struct IMPSYServePlan {
         let choice = try IMPSYModelLocator.locate(config, shippedModels: shipped, seed: seed ?? 1)
         var notes = config.warnings + choice.warnings
         notes.append("mode \(config.mode.rawValue) → \(mode.rawValue)\(config.mode == .polyphony ? " (one answer per performer event, the model not feeding itself: IMPSY's polyphony)" : "")")
-        return IMPSYServePlan(config: config, model: ModelList.Entry(path: choice.path ?? "(untrained stand-in)", model: choice.model), notes: notes)
+        return IMPSYServePlan(config: config, model: ModelList.Entry(path: choice.path ?? "untrained stand-in", model: choice.model), notes: notes)
     }
 
     var mode: InteractionMode { InteractionMode(impsyName: config.mode.rawValue) ?? .callresponse }
@@ -39,6 +39,7 @@ struct IMPSYServePlan {
         var notes: [String] = []
         configuration.mode = mode
         configuration.predictionAliases = ["/impsy"]
+        configuration.interfaceThru = config.inputThru
         configuration.logStyle.predictions = config.logPredictions
         guard let osc = config.osc else { return notes }
         if !oscPortGiven { configuration.oscPort = osc.serverPort }

@@ -22,6 +22,8 @@ public final class OSCService: Service, Sendable {
         public var predictionAddress: String
         /// Also sent for every prediction, values clipped to [0, 1] (IMPSY's `/impsy`).
         public var predictionAliases: [String]
+        /// The performer's events go to the aliases too (IMPSY's `input_thru`).
+        public var interfaceThru = false
         /// Larger datagrams are dropped unread.
         public var maximumPacketSize: Int
 
@@ -74,12 +76,15 @@ public final class OSCService: Service, Sendable {
         // Outgoing events are written from the thread that published them: a prediction made
         // while handling an incoming packet leaves on that same event-loop thread.
         let listener = session.hub.listen { [self] event in
-            guard let message = event.oscMessage(predictionAddress: configuration.predictionAddress) else { return }
-            var packets = [OSCPacket.message(message).encoded()]
-            if case .prediction(let values, _) = event {
+            var packets = event.oscMessage(predictionAddress: configuration.predictionAddress).map { [OSCPacket.message($0).encoded()] } ?? []
+            switch event {
+            // (`where` binds to the last pattern only: performer events need input_thru, predictions always go.)
+            case .prediction(let values, _), .interface(let values, _) where configuration.interfaceThru:
                 let clipped = values.map { OSCArgument.float32($0.isFinite ? min(1, max(0, $0)) : 0) }
                 packets += configuration.predictionAliases.map { OSCPacket.message(OSCMessage($0, clipped)).encoded() }
+            default: break
             }
+            guard !packets.isEmpty else { return }
             var destinations = configuration.destinations
             if configuration.replyToSender { destinations += senders.withLock { Array($0) } }
             for destination in destinations {
