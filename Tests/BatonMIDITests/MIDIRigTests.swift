@@ -9,13 +9,13 @@ final class RigProbe: Sendable {
     let reports = Mutex<[String]>([])
     let observed = Mutex<[(String, MIDIMessage)]>([])
 
-    func wait(performed count: Int, timeout: Double = 5) -> [[Float]] {
+    func wait(performed count: Int, timeout: Double = 20) -> [[Float]] {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline, performed.withLock({ $0.count }) < count { usleep(2000) }
         return performed.withLock { $0 }
     }
 
-    func waitForReport(containing text: String, timeout: Double = 5) -> Bool {
+    func waitForReport(containing text: String, timeout: Double = 20) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if reports.withLock({ $0.contains { $0.contains(text) } }) { return true }
@@ -157,7 +157,7 @@ final class RigProbe: Sendable {
         rig.play([0.1, 0.1, 0.1])  // nowhere to go: dropped, nothing stops
         synth = system.plug("S-1 MIDI 1")
         #expect(probe.waitForReport(containing: "(reopened)"))
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, rig.status.outputs.first?.connectedTo == nil { usleep(5000) }
         synth.play(.noteOn(channel: 3, note: 20, velocity: 1))
         #expect(probe.wait(performed: 2).count == 2, "the returned device plays again")

@@ -72,10 +72,14 @@ import Testing
         let service = try MIDIService(session: session, backend: system, configuration: rig, logger: Logger(label: "test"), report: { _ in })
         let task = Task { try await service.run() }
         defer { task.cancel() }
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline, service.rig.status.inputs.first?.connectedTo == nil { try await Task.sleep(for: .milliseconds(10)) }
+        /// Each wait has its own generous deadline: the whole suite runs in parallel on 2 cores.
+        func waitUntil(_ condition: () -> Bool) async throws {
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline, !condition() { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        try await waitUntil { service.rig.status.inputs.first?.connectedTo != nil }
         synth.play(.noteOn(channel: 3, note: 100, velocity: 90))
-        while Date() < deadline, synth.received.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitUntil { synth.received.count >= 2 }
         #expect(engine.status.inputs == 1 && engine.status.predictions == 1)
         let played = synth.receivedMessages
         #expect(played.count == 2)
@@ -85,7 +89,7 @@ import Testing
         let (id, events) = hub.subscribe()
         try session.apply(.interface([0.25, 0.75]))
         synth.play(.controlChange(channel: 3, controller: 19, value: 0))
-        while Date() < deadline, engine.status.inputs < 3 { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitUntil { engine.status.inputs >= 3 }
         hub.unsubscribe(id)
         var performed: [[Float]] = []
         for await published in events { if case .interface(let values, _) = published.event { performed.append(values) } }

@@ -58,7 +58,15 @@ struct ServeMIDIOptions: ParsableArguments {
     /// error before anything is bound.
     func service(session: LiveSession, plan: IMPSYServePlan?, logger: Logger) throws -> MIDIService? {
         guard wantsMIDI(plan) else { return nil }
-        let backend = try common.backend()
+        let backend: RtMidiBackend
+        do {
+            backend = try common.backend()
+        } catch let error as MIDIError where !virtualPorts && midiIn.isEmpty && midiOut.isEmpty && common.midiMap.isEmpty {
+            // Only the IMPSY config asked for MIDI: run its OSC side anyway, as IMPSY does
+            // when its MIDI ports cannot be opened, and say why there is no MIDI.
+            Terminal.writeError("impsy-config: WARNING: running without MIDI: \(error)\n")
+            return nil
+        }
         let values = session.instrument.map { $0.status.dims - 1 }
         return try MIDIService(session: session, backend: backend, configuration: rig(values: values, plan: plan), controls: common.controls, logger: logger,
                                report: { line in Terminal.writeError(line + "\n") })
