@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages (and, for tests, the Python peers) Baton needs — only the
 # missing ones, so repeated runs cost nothing.
-#   scripts/setup-system.sh run    build and run: OpenBLAS, HDF5, pkg-config
+#   scripts/setup-system.sh run    build and run: OpenBLAS, HDF5, RtMidi, pkg-config
 #   scripts/setup-system.sh test   also the real peers the integration tests talk to
 set -euo pipefail
 profile=${1:-run}
 
-packages=(libopenblas-dev libhdf5-dev zlib1g-dev pkg-config)
+packages=(libopenblas-dev libhdf5-dev zlib1g-dev librtmidi-dev pkg-config)
 if [ "$profile" = test ]; then
-  packages+=(liblo-tools puredata-core chromium chromium-driver tmux)
+  # jackd2: a JACK server on its dummy backend is the MIDI system the MIDI tests play through.
+  packages+=(liblo-tools puredata-core chromium chromium-driver tmux jackd2)
 fi
 
 missing=()
@@ -36,6 +37,7 @@ if [ "$profile" = test ]; then
   python3 -c "import pytest" 2>/dev/null || need+=(pytest)
   python3 -c "import h5py" 2>/dev/null || need+=(h5py)
   python3 -c "import safetensors" 2>/dev/null || need+=(safetensors)
+  python3 -c "import rtmidi" 2>/dev/null || need+=(python-rtmidi)
   if [ ${#need[@]} -gt 0 ]; then
     echo "installing Python test peers: ${need[*]}" >&2
     python3 -m pip install --quiet "${need[@]}"

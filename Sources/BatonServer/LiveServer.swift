@@ -23,6 +23,13 @@ public struct ServerConfiguration: Sendable {
     /// The ceiling on symbols per second in every mode (`--max-text-rate`).
     public var maximumTextRate = LiveLimits.defaultMaximumTextRate
     public var predictionAddress = "/prediction"
+    /// Further addresses every prediction is also sent to, with its values clipped to [0, 1]
+    /// as IMPSY sends them (`/impsy` for an IMPSY config).
+    public var predictionAliases: [String] = []
+    /// Performer events also go to `predictionAliases` (IMPSY's `input_thru`).
+    public var interfaceThru = false
+    /// Session logs: Baton's CSV or IMPSY's `.log` lines, with or without the model's rows.
+    public var logStyle = SessionLog.Style()
     public var seed: UInt64?
     /// Required for the API and WebSocket; set automatically when `listen` is not loopback.
     public var token: String?
@@ -114,7 +121,8 @@ public final class LiveServer: Sendable {
             hub: hub,
             text: text.isEmpty ? nil : TextEngine(models: text, hub: hub, rate: configuration.textRate, maximumRate: configuration.maximumTextRate,
                                                   precision: configuration.precision ?? .asStored(text), seed: seed),
-            instrument: try control.map { try InstrumentEngine(model: $0.model, file: $0.path, hub: hub, mode: configuration.mode, logFolder: workshop.logs, seed: seed &+ 1) },
+            instrument: try control.map { try InstrumentEngine(model: $0.model, file: $0.path, hub: hub, mode: configuration.mode, logFolder: workshop.logs,
+                                                               logStyle: configuration.logStyle, seed: seed &+ 1) },
             strokes: strokes.isEmpty ? nil : StrokeEngine(models: strokes),
             workshop: workshop)
         catalog = models.enumerated().map { ModelSummary(index: $0, path: $1.path, model: $1.model) }
@@ -135,12 +143,12 @@ public final class LiveServer: Sendable {
             }
             destinations.append(address)
         }
-        let osc = OSCService(
-            configuration: .init(host: configuration.listen, port: configuration.oscPort, destinations: destinations,
-                                 replyToSender: configuration.replyToSender,
-                                 allowlist: configuration.isLoopback ? nil : Set(configuration.allow),
-                                 predictionAddress: configuration.predictionAddress),
-            session: session, logger: logger)
+        var oscConfiguration = OSCService.Configuration(
+            host: configuration.listen, port: configuration.oscPort, destinations: destinations, replyToSender: configuration.replyToSender,
+            allowlist: configuration.isLoopback ? nil : Set(configuration.allow),
+            predictionAddress: configuration.predictionAddress, predictionAliases: configuration.predictionAliases)
+        oscConfiguration.interfaceThru = configuration.interfaceThru
+        let osc = OSCService(configuration: oscConfiguration, session: session, logger: logger)
         let studio = configuration.studioFolder ?? Self.studioFolder
         let access = AccessPolicy(token: configuration.token, listen: configuration.listen, allowHosts: configuration.allowHosts,
                                   allowOrigins: configuration.allowOrigins, isStudioFile: AccessMiddleware.studioFiles(in: studio))

@@ -29,6 +29,16 @@ import Testing
         #expect(Self.validationMessage(["train", "text", "corpus.txt", "--out", "model.bin"])?.contains(".safetensors") == true)
         #expect(Self.validationMessage(base) == nil)
     }
+
+    @Test func rejectsBadMIDIOptions() {
+        #expect(Self.validationMessage(["serve", "--midi-api", "coreaudio"])?.contains("--midi-api") == true)
+        #expect(Self.validationMessage(["serve", "--log-format", "json"])?.contains("csv or impsy") == true)
+        #expect(Self.validationMessage(["serve", "--midi-map", "7=volume"])?.contains("unknown target 'volume'") == true)
+        #expect(Self.validationMessage(["serve", "--midi-in", " "])?.contains("device name") == true)
+        #expect(Self.validationMessage(["ensemble", "a.safetensors", "--midi-map", "7=weight:1"])?.contains("--midi-in") == true)
+        #expect(Self.validationMessage(["midi", "list", "--midi-api", "winmm"])?.contains("--midi-api") == true)
+        #expect(Self.validationMessage(["serve", "--impsy-config", "rig.toml", "--midi-in", "S-1", "--midi-map", "1:7=weight:2", "--log-format", "impsy"]) == nil)
+    }
 }
 
 @Suite struct BLASAdviceTests {

@@ -12,6 +12,8 @@ struct EnsembleCommand: ParsableCommand {
 
         --interactive opens the terminal conductor: 1–9 solo a model, ←/→ pick a model, ↑/↓ move weight to or from it, 0 spreads the weights evenly, p toggles linear/product pooling, l toggles lookahead, t/T lower/raise the temperature, space pauses, r resets, q quits. Bars show each model's weight and the confidence of its distribution.
 
+        MIDI: --midi-in NAME listens to a controller; --midi-map binds its controllers (CC=TARGET: weight:N, weight:NAME, temperature, pooling, threshold). In the conductor, m starts MIDI learn: move a controller, then press 1–9, t or p (docs/midi.md).
+
         Example: baton ensemble Models/text/shakespeare.safetensors Models/text/nietzsche.safetensors --weights 0.7,0.3
         """
     )
@@ -52,6 +54,9 @@ struct EnsembleCommand: ParsableCommand {
     @Option(name: .long, help: "Bytes per second in the conductor (0 = as fast as it goes).")
     var rate: Double = 40
 
+    @OptionGroup(title: "MIDI")
+    var midi: EnsembleMIDIOptions
+
     func validate() throws {
         guard Pooling(rawValue: pooling) != nil else { throw ValidationError("--pooling must be linear or product, got '\(pooling)'") }
         guard temperature > 0 else { throw ValidationError("--temperature must be > 0") }
@@ -83,12 +88,18 @@ struct EnsembleCommand: ParsableCommand {
         let ensemble = TextEnsemble(models: loaded.map(\.model), settings: settings, precision: precision ?? .asStored(loaded.map(\.model)),
                                     seed: seed ?? UInt64.random(in: 0...UInt64.max))
         ensemble.prime(Array((prime ?? "").utf8))
+        let conducting = EnsembleMIDI(controls: ensemble.controls, names: loaded.map { $0.model.displayName }, map: midi.common.controls)
+        let rig = try midi.rig { _, message in conducting.receive(message) }
+        try rig?.start()
+        defer { rig?.stop() }
         if interactive {
             guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
                 throw CommandError(message: "--interactive needs a terminal on stdin and stdout", hint: "run it in a terminal (or tmux), or drop --interactive")
             }
             try TerminalConductor(ensemble: ensemble, names: loaded.map { $0.model.displayName },
-                                  colours: loaded.map { $0.model.colour }, prime: prime ?? "", rate: rate > 0 ? rate : 1e9).run()
+                                  colours: loaded.map { $0.model.colour }, prime: prime ?? "", rate: rate > 0 ? rate : 1e9,
+                                  midi: rig == nil ? nil : conducting).run()
+            if rig != nil, !conducting.flags.isEmpty { Terminal.writeError("MIDI bindings: \(conducting.flags)\n") }
             return
         }
         Interrupt.install()

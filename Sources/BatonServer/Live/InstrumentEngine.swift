@@ -15,6 +15,7 @@ import Foundation
 public final class InstrumentEngine: @unchecked Sendable {
     let hub: EventHub
     let logFolder: String?
+    let logStyle: SessionLog.Style
 
     struct Pending {
         var event: [Float]
@@ -42,12 +43,13 @@ public final class InstrumentEngine: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var thread: Thread?
 
-    public init(model: Model, file: String? = nil, hub: EventHub, mode: InteractionMode, logFolder: String?,
+    public init(model: Model, file: String? = nil, hub: EventHub, mode: InteractionMode, logFolder: String?, logStyle: SessionLog.Style = SessionLog.Style(),
                 seed: UInt64 = UInt64.random(in: 0...UInt64.max)) throws(SessionLogError) {
         precondition(model.config.kind == .control, "InstrumentEngine needs a control model")
         self.hub = hub
         self.logFolder = logFolder
-        let log = try logFolder.map { folder throws(SessionLogError) in try SessionLog(folder: folder, dims: model.config.inputSize, modelName: model.displayName) }
+        self.logStyle = logStyle
+        let log = try logFolder.map { folder throws(SessionLogError) in try SessionLog(folder: folder, dims: model.config.inputSize, modelName: model.displayName, style: logStyle) }
         let logs = SessionLogWriter(log)
         self.logs = logs
         effects = EffectQueue { effect in effect.perform(hub: hub, logs: logs) }
@@ -152,7 +154,7 @@ public final class InstrumentEngine: @unchecked Sendable {
             s.file = file
             s.pending = nil
             s.lastPerformer = nil
-            if let logFolder { effects.enqueue(.openLog(folder: logFolder, dims: model.config.inputSize, model: model.displayName)) }
+            if let logFolder { effects.enqueue(.openLog(folder: logFolder, dims: model.config.inputSize, model: model.displayName, style: logStyle)) }
         }
         effects.drain()
         wake.signal()
@@ -232,14 +234,14 @@ enum InstrumentEffect: Sendable {
     case publish(LiveEvent)
     case log(source: String, values: [Float], date: Date)
     /// A new model: the next event starts a new log file.
-    case openLog(folder: String, dims: Int, model: String)
+    case openLog(folder: String, dims: Int, model: String, style: SessionLog.Style)
     case closeLog
 
     func perform(hub: EventHub, logs: SessionLogWriter) {
         switch self {
         case .publish(let event): hub.publish(event)
         case .log(let source, let values, let date): logs.append(source: source, values: values, at: date)
-        case .openLog(let folder, let dims, let model): logs.replace(with: try? SessionLog(folder: folder, dims: dims, modelName: model))
+        case .openLog(let folder, let dims, let model, let style): logs.replace(with: try? SessionLog(folder: folder, dims: dims, modelName: model, style: style))
         case .closeLog: logs.close()
         }
     }

@@ -22,17 +22,22 @@ public final class OSCService: Service, Sendable {
         /// When set, only packets from these IP addresses are accepted.
         public var allowlist: Set<String>?
         public var predictionAddress: String
+        /// Also sent for every prediction, values clipped to [0, 1] (IMPSY's `/impsy`).
+        public var predictionAliases: [String]
+        /// The performer's events go to the aliases too (IMPSY's `input_thru`).
+        public var interfaceThru = false
         /// Larger datagrams are dropped unread.
         public var maximumPacketSize: Int
 
         public init(host: String, port: Int, destinations: [SocketAddress], replyToSender: Bool = false, allowlist: Set<String>? = nil,
-                    predictionAddress: String = "/prediction", maximumPacketSize: Int = 65_507) {
+                    predictionAddress: String = "/prediction", predictionAliases: [String] = [], maximumPacketSize: Int = 65_507) {
             self.host = host
             self.port = port
             self.destinations = destinations
             self.replyToSender = replyToSender
             self.allowlist = allowlist
             self.predictionAddress = predictionAddress
+            self.predictionAliases = predictionAliases
             self.maximumPacketSize = maximumPacketSize
         }
     }
@@ -75,14 +80,21 @@ public final class OSCService: Service, Sendable {
         // Outgoing events are written from the thread that published them: a prediction made
         // while handling an incoming packet leaves on that same event-loop thread.
         let listener = session.hub.listen { [self] event in
-            guard let message = event.oscMessage(predictionAddress: configuration.predictionAddress) else { return }
-            let bytes = OSCPacket.message(message).encoded()
+            var packets = event.oscMessage(predictionAddress: configuration.predictionAddress).map { [OSCPacket.message($0).encoded()] } ?? []
+            switch event {
+            // (`where` binds to the last pattern only: performer events need input_thru, predictions always go.)
+            case .prediction(let values, _), .interface(let values, _) where configuration.interfaceThru:
+                let clipped = values.map { OSCArgument.float32($0.isFinite ? min(1, max(0, $0)) : 0) }
+                packets += configuration.predictionAliases.map { OSCPacket.message(OSCMessage($0, clipped)).encoded() }
+            default: break
+            }
+            guard !packets.isEmpty else { return }
             var destinations = configuration.destinations
             if configuration.replyToSender { destinations += senders.withLock { $0.addresses } }
             for destination in destinations {
-                channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: ByteBuffer(bytes: bytes)), promise: nil)
+                for bytes in packets { channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: ByteBuffer(bytes: bytes)), promise: nil) }
             }
-            session.osc.withLock { $0.sent += destinations.count }
+            session.osc.withLock { $0.sent += destinations.count * packets.count }
         }
         defer { session.hub.unsubscribe(listener) }
         try? await gracefulShutdown()
@@ -153,6 +165,7 @@ public final class OSCService: Service, Sendable {
 
     @discardableResult
     private func dispatch(_ message: OSCMessage, from sender: SocketAddress) -> Bool {
+        let message = IMPSYAddresses.translate(message) ?? message
         guard !LiveCommand.methods(matching: message.address).isEmpty else {
             count(.unknown, from: sender, "no method at \(message.address)")
             return false
