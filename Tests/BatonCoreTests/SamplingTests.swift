@@ -6,9 +6,9 @@ import Testing
     @Test func softmaxIsShiftInvariantAndNormalised() {
         let logits: [Float] = [1, 2, 3, -4, 0.5]
         var a = [Float](repeating: 0, count: 5), b = a
-        logits.withUnsafeBufferPointer { l in a.withUnsafeMutableBufferPointer { Categorical.softmax(l, into: $0) } }
+        logits.withUnsafeBufferPointer { l in a.withUnsafeMutableBufferPointer { Softmax.softmax(l, into: $0) } }
         let shifted = logits.map { $0 + 1000 }
-        shifted.withUnsafeBufferPointer { l in b.withUnsafeMutableBufferPointer { Categorical.softmax(l, into: $0) } }
+        shifted.withUnsafeBufferPointer { l in b.withUnsafeMutableBufferPointer { Softmax.softmax(l, into: $0) } }
         for (x, y) in zip(a, b) { #expect(abs(x - y) < 1e-6) }
         #expect(abs(a.reduce(0, +) - 1) < 1e-6)
     }

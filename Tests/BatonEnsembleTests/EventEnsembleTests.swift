@@ -32,7 +32,7 @@ func controlModel(seed: UInt64, scale: Float = 1) -> Model {
                 var density = pis[k] / piTotal
                 for j in 0..<3 {
                     let z = Double((x[j] - n.offset[j]) / n.scale[j])
-                    let mu = Double(out[k * 3 + j]), sigma = MixtureDensity.sigma(Double(out[12 + k * 3 + j]), .elu)
+                    let mu = Double(out[k * 3 + j]), sigma = SigmaTransform.elu.sigma(Double(out[12 + k * 3 + j]))
                     // Density in data units: divide by the scale (the Jacobian).
                     density *= Foundation.exp(-0.5 * ((z - mu) / sigma) * ((z - mu) / sigma)) / (sigma * (2 * Double.pi).squareRoot()) / Double(n.scale[j])
                 }

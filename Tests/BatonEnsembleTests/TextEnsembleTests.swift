@@ -78,7 +78,7 @@ func textModel(seed: UInt64, units: Int = 12) -> Model {
         for byte in stream.dropLast() { reference.step(symbol: Int(byte)) }
         let expected = Array(reference.output)
         var logProbabilities = [Float](repeating: 0, count: 256)
-        expected.withUnsafeBufferPointer { l in logProbabilities.withUnsafeMutableBufferPointer { TextEnsemble.logSoftmax(l, temperature: 1, into: $0.baseAddress!) } }
+        expected.withUnsafeBufferPointer { l in logProbabilities.withUnsafeMutableBufferPointer { Softmax.logSoftmax(l, temperature: 1, into: $0.baseAddress!) } }
         let seen = ensemble.distribution(of: 1)
         for j in 0..<256 { #expect(abs(seen[j] - Foundation.exp(logProbabilities[j])) < 1e-6) }
     }

@@ -7,7 +7,22 @@ import Foundation
 ///     i = σ(z_i)   f = σ(z_f)   g = tanh(z_g)   o = σ(z_o)
 ///     c ← f ⊙ c + i ⊙ g         h = o ⊙ tanh(c)
 public enum LSTMCell {
-    /// Fast form: `units` a multiple of 8; SIMD8 lanes, VectorMath activations.
+    public typealias Vector = SIMD8<Float>
+
+    /// Eight units of the cell: the one definition the stepper and the training forward
+    /// pass share. In: gate pre-activations and c_{t−1}; out: the activated gates, c_t,
+    /// tanh(c_t) and h_t (callers store what they need; the rest is optimised away).
+    @inlinable @inline(__always)
+    public static func lanes(
+        input zi: Vector, forget zf: Vector, candidate zg: Vector, output zo: Vector, previousCell: Vector
+    ) -> (i: Vector, f: Vector, g: Vector, o: Vector, cell: Vector, cellTanh: Vector, hidden: Vector) {
+        let i = VectorMath.sigmoid(zi), f = VectorMath.sigmoid(zf), g = VectorMath.tanh(zg), o = VectorMath.sigmoid(zo)
+        let c = (f * previousCell).addingProduct(i, g)
+        let tc = VectorMath.tanh(c)
+        return (i, f, g, o, c, tc, o * tc)
+    }
+
+    /// The stepper's form: `units` a multiple of 8, c updated in place, h written.
     @inline(__always)
     public static func update(
         gates z: UnsafePointer<Float>, units: Int, cell: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>
@@ -16,14 +31,14 @@ public enum LSTMCell {
         let raw = UnsafeRawPointer(z)
         var j = 0
         while j < units {
-            let i = VectorMath.sigmoid(raw.loadUnaligned(fromByteOffset: 4 &* j, as: SIMD8<Float>.self))
-            let f = VectorMath.sigmoid(raw.loadUnaligned(fromByteOffset: 4 &* (units &+ j), as: SIMD8<Float>.self))
-            let g = VectorMath.tanh(raw.loadUnaligned(fromByteOffset: 4 &* (2 &* units &+ j), as: SIMD8<Float>.self))
-            let o = VectorMath.sigmoid(raw.loadUnaligned(fromByteOffset: 4 &* (3 &* units &+ j), as: SIMD8<Float>.self))
             let cRaw = UnsafeMutableRawPointer(cell + j)
-            let c = (f * cRaw.loadUnaligned(as: SIMD8<Float>.self)).addingProduct(i, g)
-            cRaw.storeBytes(of: c, as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(hidden + j).storeBytes(of: o * VectorMath.tanh(c), as: SIMD8<Float>.self)
+            let step = lanes(input: raw.loadUnaligned(fromByteOffset: 4 &* j, as: Vector.self),
+                             forget: raw.loadUnaligned(fromByteOffset: 4 &* (units &+ j), as: Vector.self),
+                             candidate: raw.loadUnaligned(fromByteOffset: 4 &* (2 &* units &+ j), as: Vector.self),
+                             output: raw.loadUnaligned(fromByteOffset: 4 &* (3 &* units &+ j), as: Vector.self),
+                             previousCell: cRaw.loadUnaligned(as: Vector.self))
+            cRaw.storeBytes(of: step.cell, as: Vector.self)
+            UnsafeMutableRawPointer(hidden + j).storeBytes(of: step.hidden, as: Vector.self)
             j &+= 8
         }
     }
