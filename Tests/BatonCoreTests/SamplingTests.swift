@@ -35,6 +35,28 @@ import Testing
         }
     }
 
+    /// Truncation runs after the UTF-8 grammar: top-k picks among the bytes that may come
+    /// next (truncating first could keep only forbidden bytes and leave a uniform draw).
+    @Test func topKChoosesAmongTheBytesTheGrammarAllows() {
+        var logits = [Float](repeating: -5, count: 256)
+        logits[0x41] = 9      // 'A' is the model's favourite, but a continuation byte must come next
+        logits[0xA9] = 3      // the best continuation byte
+        logits[0x80] = 2
+        var grammar = UTF8Grammar()
+        grammar.advance(0xC3)
+        let sampler = SymbolSampler()
+        let p = logits.withUnsafeBufferPointer { Array(sampler.distribution($0, options: SamplingOptions(topK: 1), grammar: grammar)) }
+        #expect(abs(p[0xA9] - 1) < 1e-6 && p.filter { $0 > 0 }.count == 1)
+    }
+
+    @Test func samplingOptionsAreValidatedOneWay() {
+        #expect(throws: Never.self) { try SamplingOptions(temperature: 0.8, topK: 40, topP: 0.95).validate() }
+        for bad in [SamplingOptions(temperature: 0), SamplingOptions(topK: -1), SamplingOptions(topP: 0), SamplingOptions(topP: 1.01), SamplingOptions(topP: .nan)] {
+            #expect(throws: InvalidSetting.self) { try bad.validate() }
+        }
+        #expect((try? SamplingOptions(topP: 2).validate(prefix: "/baton/")) == nil)
+    }
+
     @Test func seededSamplingReplays() {
         let model = randomModel(.text(layers: 1, units: 16), seed: 8)
         func run() -> [UInt8] {
