@@ -57,11 +57,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("prediction-address"), help: "OSC address of predictions (IMPSY uses /prediction).")
     var predictionAddress: String = "/prediction"
 
-    @Option(name: .long, help: "Random seed (default: a new one each run).")
-    var seed: UInt64?
+    @OptionGroup var seed: SeedArguments<RandomSeed>
 
-    @Option(name: .long, help: PrecisionHelp.text)
-    var precision: WeightPrecision?
+    @OptionGroup var precision: PrecisionArguments
 
     @Option(name: .long, help: "Serve the Studio from this folder (while editing its files) instead of the built-in copy.")
     var studio: String?
@@ -91,9 +89,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.mode = InteractionMode(rawValue: mode) ?? .callresponse
         configuration.textRate = rate
         configuration.predictionAddress = predictionAddress
-        configuration.seed = seed
+        configuration.seed = seed.resolve()
         configuration.studioFolder = studio
-        configuration.precision = precision
+        configuration.precision = precision.precision
         if !configuration.isLoopback {
             configuration.token = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         }
@@ -131,7 +129,7 @@ enum ShippedModels {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let checkout = executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Models").path
         if FileManager.default.fileExists(atPath: checkout) { return checkout }
-        throw CommandError(message: "no models given and no Models/ folder found", hint: "run from the Baton checkout or give model files")
+        throw CommandLineError(message: "no models given and no Models/ folder found", hint: "run from the Baton checkout or give model files")
     }
 }
 

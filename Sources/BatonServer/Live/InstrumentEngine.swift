@@ -112,10 +112,10 @@ public final class InstrumentEngine: @unchecked Sendable {
         case .interface(let values): try perform(values)
         case .setMode(let mode): state.withLock { $0.policy.mode = mode; $0.pending = nil }
         case .setPiTemperature(let t):
-            guard t > 0 else { throw CommandError("π-temperature must be > 0") }
+            guard Temperature.isValid(t) else { throw CommandError("π-temperature must be a finite number > 0") }
             state.withLock { $0.generator.piTemperature = t }
         case .setSigmaTemperature(let t):
-            guard t > 0 else { throw CommandError("σ-temperature must be > 0") }
+            guard Temperature.isValid(t) else { throw CommandError("σ-temperature must be a finite number > 0") }
             state.withLock { $0.generator.sigmaTemperature = t }
         case .setTimescale(let t):
             guard t >= 0 else { throw CommandError("timescale must be ≥ 0") }

@@ -44,7 +44,9 @@ public final class StrokeEngine: Sendable {
             throw CommandError("strokes: steps 1–\(Self.maximumSteps), samples 1–\(Self.maximumSamples), at most \(Self.maximumPoints) points")
         }
         guard request.points.allSatisfy({ $0.count == 3 && $0.allSatisfy(\.isFinite) }) else { throw CommandError("strokes: every point is [dx, dy, pen]") }
-        guard request.piTemperature > 0, request.sigmaTemperature > 0 else { throw CommandError("strokes: temperatures must be > 0") }
+        guard Temperature.isValid(request.piTemperature), Temperature.isValid(request.sigmaTemperature) else {
+            throw CommandError("strokes: temperatures must be finite numbers > 0")
+        }
         var weights = request.weights ?? [Float](repeating: 1, count: models.count)
         guard weights.count == models.count, weights.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
             throw CommandError("strokes: \(models.count) weights needed")

@@ -87,7 +87,7 @@ public final class TextEngine: @unchecked Sendable {
             }
             state.withLock { $0.enabled = enabled }
         case .setTemperature(let t):
-            guard t > 0 else { throw CommandError("temperature must be > 0") }
+            guard Temperature.isValid(t) else { throw CommandError("temperature must be a finite number > 0") }
             ensemble.controls.update { $0.temperature = t }
         case .setPooling(let p): ensemble.controls.update { $0.pooling = p }
         case .setThreshold(let t):
