@@ -1,14 +1,9 @@
 import ArgumentParser
 import BatonCore
 
-/// The temperature a mixture-density command samples at unless told otherwise.
-protocol MixtureTemperatureDefaults {
-    static var temperature: Float { get }
-}
-
 /// `--temperature` (both), `--pi-temperature`, `--sigma-temperature` for mixture-density
 /// sampling (predict, draw): π logits / τπ, variances × τσ (keras-mdn-layer, IMPS).
-struct MixtureTemperatureArguments<Defaults: MixtureTemperatureDefaults>: ParsableArguments {
+struct MixtureTemperatureArguments<Defaults: TemperatureDefault>: ParsableArguments {
     @Option(name: .long, help: "Temperature for both the mixture choice and the spread (> 0).")
     var temperature: Float = Defaults.temperature
 
@@ -29,7 +24,7 @@ struct MixtureTemperatureArguments<Defaults: MixtureTemperatureDefaults>: Parsab
 }
 
 /// `baton predict`: the model as trained (IMPSY's own defaults are 1.5 and 0.01).
-enum PredictDefaults: MixtureTemperatureDefaults { static let temperature: Float = 1 }
+enum PredictDefaults: TemperatureDefault { static let temperature: Float = 1 }
 
 /// `baton draw`: cooler, for tidier strokes.
-enum DrawDefaults: MixtureTemperatureDefaults { static let temperature: Float = 0.65 }
+enum DrawDefaults: TemperatureDefault { static let temperature: Float = 0.65 }

@@ -1,14 +1,9 @@
 import ArgumentParser
 import BatonCore
 
-/// The temperature a text command samples at unless told otherwise.
-protocol SamplingDefaults {
-    static var temperature: Float { get }
-}
-
 /// `--temperature`, `--top-k`, `--top-p` for text sampling (sample, ensemble), validated by
 /// `SamplingOptions` as every other entry point is.
-struct SamplingArguments<Defaults: SamplingDefaults>: ParsableArguments {
+struct SamplingArguments<Defaults: TemperatureDefault>: ParsableArguments {
     @Option(name: .long, help: "Divides the logits: below 1 safer and more repetitive, above 1 wilder (> 0).")
     var temperature: Float = Defaults.temperature
 
@@ -24,7 +19,7 @@ struct SamplingArguments<Defaults: SamplingDefaults>: ParsableArguments {
 }
 
 /// `baton sample`: the model as trained.
-enum SampleDefaults: SamplingDefaults { static let temperature: Float = 1 }
+enum SampleDefaults: TemperatureDefault { static let temperature: Float = 1 }
 
 /// `baton ensemble`: a little cooler, as pooled distributions are flatter.
-enum EnsembleDefaults: SamplingDefaults { static let temperature: Float = 0.8 }
+enum EnsembleDefaults: TemperatureDefault { static let temperature: Float = 0.8 }
