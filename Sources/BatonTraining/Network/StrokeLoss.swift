@@ -45,7 +45,7 @@ struct StrokeLoss: OutputLoss {
                     g[l.sigma + 2 * m + 1] = Float(c * -gamma * (z2 * (z2 - rho * z1) / omega - 1))
                     g[l.rho + m] = n.rhoIsBounded ? 0 : Float(c * -gamma * (rho + z1 * z2 - rho * q / omega))
                 }
-                g[l.pen] = Float(c * (1 / (1 + Foundation.exp(-penLogit)) - (lifted ? 1 : 0)))
+                g[l.pen] = Float(c * (StrokeMixture.liftProbability(logit: out[l.pen], piTemperature: 1) - (lifted ? 1 : 0)))
             }
         }
         return total
