@@ -9,17 +9,34 @@ import Foundation
 public enum LSTMCell {
     public typealias Vector = SIMD8<Float>
 
-    /// Eight units of the cell: the one definition the stepper and the training forward
-    /// pass share. In: gate pre-activations and c_{t−1}; out: the activated gates, c_t,
-    /// tanh(c_t) and h_t (callers store what they need; the rest is optimised away).
+    /// Eight units' activated gates: i, f, o = σ(z), g = tanh(z).
+    public struct Gates {
+        public var i: Vector, f: Vector, g: Vector, o: Vector
+
+        @inlinable @inline(__always)
+        public init(i: Vector, f: Vector, g: Vector, o: Vector) {
+            self.i = i
+            self.f = f
+            self.g = g
+            self.o = o
+        }
+    }
+
+    /// The cell for eight units, in two stages that the stepper and the training forward
+    /// pass both call (the one definition of the cell). Stage one: the activated gates
+    /// from their pre-activations. (Training stores them between the stages, which keeps
+    /// them out of registers while tanh(c) is computed.)
     @inlinable @inline(__always)
-    public static func lanes(
-        input zi: Vector, forget zf: Vector, candidate zg: Vector, output zo: Vector, previousCell: Vector
-    ) -> (i: Vector, f: Vector, g: Vector, o: Vector, cell: Vector, cellTanh: Vector, hidden: Vector) {
-        let i = VectorMath.sigmoid(zi), f = VectorMath.sigmoid(zf), g = VectorMath.tanh(zg), o = VectorMath.sigmoid(zo)
-        let c = (f * previousCell).addingProduct(i, g)
+    public static func gates(input zi: Vector, forget zf: Vector, candidate zg: Vector, output zo: Vector) -> Gates {
+        Gates(i: VectorMath.sigmoid(zi), f: VectorMath.sigmoid(zf), g: VectorMath.tanh(zg), o: VectorMath.sigmoid(zo))
+    }
+
+    /// Stage two: c = f⊙c_prev + i⊙g, tanh(c) and h = o⊙tanh(c).
+    @inlinable @inline(__always)
+    public static func state(_ a: Gates, previousCell: Vector) -> (cell: Vector, cellTanh: Vector, hidden: Vector) {
+        let c = (a.f * previousCell).addingProduct(a.i, a.g)
         let tc = VectorMath.tanh(c)
-        return (i, f, g, o, c, tc, o * tc)
+        return (c, tc, a.o * tc)
     }
 
     /// The stepper's form: `units` a multiple of 8, c updated in place, h written.
@@ -31,12 +48,12 @@ public enum LSTMCell {
         let raw = UnsafeRawPointer(z)
         var j = 0
         while j < units {
+            let a = gates(input: raw.loadUnaligned(fromByteOffset: 4 &* j, as: Vector.self),
+                          forget: raw.loadUnaligned(fromByteOffset: 4 &* (units &+ j), as: Vector.self),
+                          candidate: raw.loadUnaligned(fromByteOffset: 4 &* (2 &* units &+ j), as: Vector.self),
+                          output: raw.loadUnaligned(fromByteOffset: 4 &* (3 &* units &+ j), as: Vector.self))
             let cRaw = UnsafeMutableRawPointer(cell + j)
-            let step = lanes(input: raw.loadUnaligned(fromByteOffset: 4 &* j, as: Vector.self),
-                             forget: raw.loadUnaligned(fromByteOffset: 4 &* (units &+ j), as: Vector.self),
-                             candidate: raw.loadUnaligned(fromByteOffset: 4 &* (2 &* units &+ j), as: Vector.self),
-                             output: raw.loadUnaligned(fromByteOffset: 4 &* (3 &* units &+ j), as: Vector.self),
-                             previousCell: cRaw.loadUnaligned(as: Vector.self))
+            let step = state(a, previousCell: cRaw.loadUnaligned(as: Vector.self))
             cRaw.storeBytes(of: step.cell, as: Vector.self)
             UnsafeMutableRawPointer(hidden + j).storeBytes(of: step.hidden, as: Vector.self)
             j &+= 8

@@ -37,8 +37,8 @@ extension LSTMLayer {
         }
     }
 
-    /// Activates one row's gates in place and updates its cell with `LSTMCell.lanes` (the
-    /// stepper's definition): i, f, o = σ(·), g = tanh(·); c = f⊙c_prev + i⊙g; h = o⊙tanh(c).
+    /// Activates one row's gates in place and updates its cell with `LSTMCell.gates` and
+    /// `LSTMCell.state` (the stepper's definition): i, f, o = σ(·), g = tanh(·); c = f⊙c_prev + i⊙g; h = o⊙tanh(c).
     /// Units past the last multiple of 8 run the same lanes on one value each.
     @inline(__always)
     static func forwardCell(
@@ -50,16 +50,17 @@ extension LSTMLayer {
         func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
         var j = 0
         while j &+ 8 <= h {
-            let s = LSTMCell.lanes(input: load(z + j), forget: load(z + (h &+ j)), candidate: load(z + (2 &* h &+ j)),
-                                   output: load(z + (3 &* h &+ j)), previousCell: load(cPrev + j))
-            store(s.i, z + j); store(s.f, z + (h &+ j)); store(s.g, z + (2 &* h &+ j)); store(s.o, z + (3 &* h &+ j))
+            let a = LSTMCell.gates(input: load(z + j), forget: load(z + (h &+ j)), candidate: load(z + (2 &* h &+ j)), output: load(z + (3 &* h &+ j)))
+            store(a.i, z + j); store(a.f, z + (h &+ j)); store(a.g, z + (2 &* h &+ j)); store(a.o, z + (3 &* h &+ j))
+            let s = LSTMCell.state(a, previousCell: load(cPrev + j))
             store(s.cell, c + j); store(s.cellTanh, cellTanh + j); store(s.hidden, hidden + j)
             j &+= 8
         }
         while j < h {
-            let s = LSTMCell.lanes(input: V(repeating: z[j]), forget: V(repeating: z[h + j]), candidate: V(repeating: z[2 * h + j]),
-                                   output: V(repeating: z[3 * h + j]), previousCell: V(repeating: cPrev[j]))
-            z[j] = s.i[0]; z[h + j] = s.f[0]; z[2 * h + j] = s.g[0]; z[3 * h + j] = s.o[0]
+            let a = LSTMCell.gates(input: V(repeating: z[j]), forget: V(repeating: z[h + j]), candidate: V(repeating: z[2 * h + j]),
+                                   output: V(repeating: z[3 * h + j]))
+            z[j] = a.i[0]; z[h + j] = a.f[0]; z[2 * h + j] = a.g[0]; z[3 * h + j] = a.o[0]
+            let s = LSTMCell.state(a, previousCell: V(repeating: cPrev[j]))
             c[j] = s.cell[0]; cellTanh[j] = s.cellTanh[0]; hidden[j] = s.hidden[0]
             j += 1
         }
