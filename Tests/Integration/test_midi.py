@@ -14,8 +14,7 @@ from websockets.sync.client import connect
 
 from conftest import BATON, ROOT, SHARED, run
 from midi_peers import Controller, JackServer, Synth, note_ons
-from serving import Server
-from test_server import Inbox
+from serving import Inbox, Server
 
 IMPSY = SHARED / "fixtures" / "impsy"
 S1 = [["note_on", 3], ["control_change", 3, 19], ["control_change", 3, 20]]
