@@ -2,7 +2,7 @@ import BatonCore
 import Foundation
 
 // `baton-bench [section…] [--quick]`: Baton's speed beside its peers, in one run.
-// Sections: step, train, mdn, ensemble, server (default: all). See docs/benchmarks.md for the figures.
+// Sections: step, train, mdn, ensemble, server (with MIDI), midi (default: all). See docs/benchmarks.md for the figures.
 let options = BenchOptions(CommandLine.arguments.dropFirst())
 let peer = TorchPeer.detect()
 print("Baton benchmarks — \(Machine.summary)")
@@ -13,3 +13,5 @@ if options.wants("train") { TrainingThroughputBench.run(options: options, peer: 
 if options.wants("mdn") { MixtureDensityBench.run(options: options, peer: peer) }
 if options.wants("ensemble") { EnsembleBench.run(options: options) }
 if options.wants("server") { ServerBench.run(options: options, peer: peer) }
+// MIDI in → MIDI out is part of the server section; `midi` runs it alone.
+if options.wants("server") || options.wants("midi") { MIDIBench.run(options: options) }

@@ -141,16 +141,23 @@ public enum IMPSYImporter {
         try setVector(pis.bias, into: layout.headBias, offset: 2 * kd, count: mixtures)
         guard model.parameters.allSatisfy(\.isFinite) else { throw fail("its weights hold NaN or infinity") }
 
-        model.normalisation = Normalisation(offset: [Float](repeating: 0, count: dims), scale: [Float](repeating: 1 / scaleFactor, count: dims))
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        applyConventions(to: &model, name: stem, corpus: "imported from IMPSY (\(URL(fileURLWithPath: path).lastPathComponent))", scaleFactor: scaleFactor)
+        return model
+    }
+
+    /// What makes a Baton control model behave as IMPSY's MDRNN does: data × `scaleFactor`
+    /// into the network (the normalisation), generated controls clipped to [0, 1] as
+    /// IMPSY's `proc_generated_touch` does, a name and colour.
+    public static func applyConventions(to model: inout Model, name: String, corpus: String, source: String = "IMPSY Keras MDRNN", scaleFactor: Float = 10) {
+        let dims = model.config.inputSize
+        model.normalisation = Normalisation(offset: [Float](repeating: 0, count: dims), scale: [Float](repeating: 1 / scaleFactor, count: dims))
         model.metadata = [
-            MetadataKey.name: stem, MetadataKey.colour: ModelStyle.defaultColour(for: stem),
-            MetadataKey.corpus: "imported from IMPSY (\(URL(fileURLWithPath: path).lastPathComponent))",
-            "source": "IMPSY Keras MDRNN, scale factor \(scaleFactor)",
-            // IMPSY clips generated controls to [0, 1] (proc_generated_touch).
+            MetadataKey.name: name, MetadataKey.colour: ModelStyle.defaultColour(for: name),
+            MetadataKey.corpus: corpus,
+            "source": "\(source), scale factor \(scaleFactor)",
             ValueRange.key: ValueRange(minimum: [0] + [Float](repeating: 0, count: dims - 1), maximum: [.greatestFiniteMagnitude] + [Float](repeating: 1, count: dims - 1)).json,
         ]
-        return model
     }
 
     /// lstm0 < lstm1 < …; lstm < lstm_1 < lstm_2 (Keras 3 naming).

@@ -31,7 +31,7 @@ struct EvalCommand: ParsableCommand {
         case .text:
             let bytes = try readFileBytes(file, maximumBytes: TextCorpus.maximumBytes)
             guard bytes.count >= 2 else {
-                throw CommandError(message: "\(file) has \(bytes.count) byte(s); scoring needs at least 2",
+                throw CommandLineError(message: "\(file) has \(bytes.count) byte(s); scoring needs at least 2",
                                    hint: "the first byte is only input, so give a longer file")
             }
             result = Evaluation.text(model: loaded, bytes: bytes, progress: progressReporter())

@@ -47,57 +47,18 @@ struct TrainTextCommand: ParsableCommand {
     }
 }
 
-/// A fresh model, or the one (and the checkpoint) named by --resume.
-struct TrainingStart {
-    var model: Model
-    var checkpoint: TrainingCheckpoint?
-
-    static func resolve(fresh: Model, resume: String?, kind: ModelKind) throws -> TrainingStart {
-        guard let resume else { return TrainingStart(model: fresh, checkpoint: nil) }
-        let paths = TrainingPaths(model: resume)
-        // The model file, when there is one, says which architecture the checkpoint must have.
-        let model = FileManager.default.fileExists(atPath: resume) ? try Model.load(path: resume) : nil
-        if let checkpoint = try TrainingCheckpoint.load(paths: paths, resuming: model?.config) {
-            guard checkpoint.model.config.kind == kind else {
-                throw TrainingError.resumeMismatch(path: resume, reason: "it is a \(checkpoint.model.config.kind.rawValue) model")
-            }
-            Terminal.writeError("resuming from \(paths.state) at step \(checkpoint.position.step)\n")
-            return TrainingStart(model: checkpoint.model, checkpoint: checkpoint)
-        }
-        guard let model else { throw ModelFileError.unreadable(path: resume, reason: "no such file, and no \(paths.state) beside it") }
-        guard model.config.kind == kind else {
-            throw TrainingError.resumeMismatch(path: resume, reason: "it is a \(model.config.kind.rawValue) model")
-        }
-        Terminal.writeError("continuing from the weights in \(resume) (no checkpoint beside it: fresh optimiser)\n")
-        return TrainingStart(model: model, checkpoint: nil)
+func describe(_ config: ModelConfig) -> String {
+    let input: String
+    switch config.kind {
+    case .text: input = config.embedding.map { "embedding \($0)" } ?? "one-hot 256"
+    case .control: input = "\(config.inputSize) dims"
+    case .strokes: input = "strokes (dx, dy, pen)"
     }
-}
-
-/// Runs a trainer with a live progress line, Ctrl-C handling and a closing summary.
-enum TrainingRun {
-    static func execute(_ trainer: Trainer, unit: String) throws {
-        Interrupt.install()
-        if let note = BLASAdvice.note() { Terminal.writeError(note) }
-        let line = ProgressLine()
-        let summary = try trainer.run(progress: { p in
-            var text = String(format: "epoch %d %3.0f%%  step %d  loss %.4f", p.epoch + 1,
-                              100 * Double(p.batch) / Double(max(p.batchesPerEpoch, 1)), p.step, p.trainLoss)
-            if let v = p.validationLoss { text += String(format: "  val %.4f", v) }
-            if let b = p.bestValidationLoss { text += String(format: " (best %.4f)", b) }
-            text += "  \(Terminal.grouped(p.symbolsPerSecond)) \(unit)/s  lr \(String(format: "%.1e", p.learningRate))"
-            text += "  \(Terminal.duration(p.elapsedSeconds))"
-            if let eta = p.remainingSeconds { text += "  ETA \(Terminal.duration(eta))" }
-            if p.validated { line.update(text, force: true); line.finish() } else { line.update(text) }
-        }, shouldStop: { Interrupt.isRequested })
-        line.finish()
-        var closing = "stopped: \(summary.reason.rawValue) after \(summary.steps) steps (\(String(format: "%.2f", summary.epochs)) epochs, \(Terminal.duration(summary.elapsedSeconds)))"
-        if let best = summary.bestValidationLoss {
-            closing += String(format: "; best validation %.4f nats/symbol (%.4f bits)", best, best / log(2))
-        }
-        Terminal.writeError(closing + "\n")
-        let paths = trainer.paths
-        if summary.savedModel {
-            Terminal.writeError("model \(paths.model)\ncheckpoint \(paths.state)\ncurve \(paths.metrics), \(paths.lossCurve)\n")
-        }
+    let head: String
+    switch config.head {
+    case .categorical(let v): head = "softmax \(v)"
+    case .mixtureDensity(let d, let k, let s): head = "\(k) Gaussians over \(d) dims (σ \(s.rawValue))"
+    case .strokes(let k): head = "\(k) bivariate Gaussians + pen"
     }
+    return "\(config.kind.rawValue) LSTM \(config.layers)×\(config.units), \(input) → \(head)"
 }
