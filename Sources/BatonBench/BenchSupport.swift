@@ -1,4 +1,5 @@
 import BatonCore
+import BatonTraining
 import Foundation
 
 /// Which sections to run, how long to measure, and `--name value` settings for sections
@@ -98,10 +99,16 @@ enum Paths {
         return url
     }()
 
+    /// A file of the shared datasets: under `BATON_SHARED` when set, else `../shared`
+    /// beside the checkout. The benchmarks that need one say so when it is missing.
     static func shared(_ relative: String) -> String {
-        if let path = ProcessInfo.processInfo.environment["BATON_SHARED"] { return "\(path)/\(relative)" }
-        let beside = root.deletingLastPathComponent().appendingPathComponent("shared")
-        let folder = FileManager.default.fileExists(atPath: beside.path) ? beside : URL(fileURLWithPath: "/work/shared")
+        let folder = ProcessInfo.processInfo.environment["BATON_SHARED"].map { URL(fileURLWithPath: $0) }
+            ?? root.deletingLastPathComponent().appendingPathComponent("shared")
         return folder.appendingPathComponent(relative).path
+    }
+
+    /// The message a benchmark prints when `path` (from `shared`) is missing.
+    static func missingShared(_ path: String) -> String {
+        "skipped: \(path) is missing (put the shared data at ../shared beside the checkout, or set BATON_SHARED)"
     }
 }

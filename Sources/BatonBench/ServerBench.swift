@@ -39,6 +39,7 @@ enum ServerBench {
         print(table.render())
         print()
         logThroughput(baton: baton, model: controlPath, folder: folder, options: options)
+        EventEncodingBench.run(options: options)
         webSocketFanOut(baton: baton, model: textPath, folder: folder, options: options, peer: peer)
     }
 
@@ -92,7 +93,8 @@ enum ServerBench {
     /// Text symbols per second each of 8 WebSocket clients receives, generation uncapped.
     static func webSocketFanOut(baton: String, model: String, folder: URL, options: BenchOptions, peer: TorchPeer?) {
         guard let peer else { print("WebSocket fan-out: needs python3 with websockets, skipped\n"); return }
-        guard let server = ServerProcess(baton: baton, arguments: [model, "--rate", "0", "--workspace", folder.appendingPathComponent("ws8").path,
+        // The fastest mode, with the server's ceiling lifted so the clients, not the cap, set the pace.
+        guard let server = ServerProcess(baton: baton, arguments: [model, "--rate", "0", "--max-text-rate", "100000", "--workspace", folder.appendingPathComponent("ws8").path,
                                                                  "--osc-send", "127.0.0.1:9"]) else { return }
         defer { server.stop() }
         let script = Paths.root.appendingPathComponent("bench/peers/ws_clients.py").path

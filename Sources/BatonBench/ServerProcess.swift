@@ -6,7 +6,14 @@ final class ServerProcess {
     let process = Process()
     private(set) var http = ""
     private(set) var oscPort = 0
-    private(set) var logPath: String?
+    /// Where session logs go; the file appears with the first event.
+    private(set) var logFolder: String?
+
+    /// The session log written so far (the newest file in the folder).
+    var logPath: String? {
+        guard let folder = logFolder, let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return nil }
+        return names.filter { $0.hasSuffix(".csv") }.sorted().last.map { (folder as NSString).appendingPathComponent($0) }
+    }
 
     init?(baton: String, arguments: [String]) {
         process.executableURL = URL(fileURLWithPath: baton)
@@ -25,7 +32,7 @@ final class ServerProcess {
         for line in text.split(separator: "\n") {
             if line.hasPrefix("studio") { http = String(line.split(separator: "/")[1]) }
             if line.hasPrefix("OSC in") { oscPort = Int(line.split(separator: ":").last?.split(separator: " ").first ?? "") ?? 0 }
-            if line.hasPrefix("session log") { logPath = String(line.dropFirst("session log ".count)) }
+            if line.hasPrefix("session logs") { logFolder = line.split(separator: " ").dropFirst(2).first.map(String.init) }
         }
     }
 

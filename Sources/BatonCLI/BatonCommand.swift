@@ -11,7 +11,7 @@ public struct BatonCommand: AsyncParsableCommand {
         Models are single .safetensors files. Text models read and write UTF-8 bytes, so any two text models can be mixed. See README.md for a five-minute tour.
         """,
         subcommands: [TrainCommand.self, SampleCommand.self, EnsembleCommand.self, PredictCommand.self, DrawCommand.self, EvalCommand.self,
-                      DatasetCommand.self, ImportCommand.self, ConvertCommand.self, ServeCommand.self, InfoCommand.self]
+                      DatasetCommand.self, ImportCommand.self, ConvertCommand.self, ServeCommand.self, MIDICommand.self, InfoCommand.self]
     )
 
     public init() {}

@@ -1,3 +1,4 @@
+import BatonCore
 import Foundation
 import Synchronization
 
@@ -5,10 +6,12 @@ import Synchronization
 /// rises again resumes in context without making the generator wait (Akten & Grierson's
 /// skipping left stale states; this fixes it where the CPU allows). Works in small slices
 /// under each member's lock and never blocks the generator for longer than one slice.
+/// It only ever computes the state the generator would compute itself
+/// (`EnsembleMember.requiredOrigin`), so how far it gets changes timing, never output.
 final class BackgroundCatchUp<Item: Sendable>: @unchecked Sendable {
     private let members: [EnsembleMember<Item>]
     private let history: StreamHistory<Item>
-    private let skipped = Mutex<[Int]>([])
+    private let skipped = Locked<[Int]>([])
     private let wake = DispatchSemaphore(value: 0)
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
@@ -45,8 +48,7 @@ final class BackgroundCatchUp<Item: Sendable>: @unchecked Sendable {
                 for index in skipped.withLock({ $0 }) {
                     let member = members[index]
                     member.withLockIfAvailable {
-                        let target = history.count
-                        if !member.catchUp(to: target, history: history, limit: Self.slice) { behind = true }
+                        if !member.prefetch(target: history.count, history: history, limit: Self.slice) { behind = true }
                     }
                 }
             }

@@ -1,13 +1,13 @@
-import Synchronization
+import BatonCore
 
 /// The settings of a running ensemble, changed from any thread (terminal keys, OSC,
 /// WebSocket) while the generator runs. A writer holds the lock only to copy a struct in;
 /// the generator takes one snapshot per step, so no step ever sees half an update and no
 /// writer can hold the generator up for longer than a copy.
 public final class EnsembleControls: Sendable {
-    private let state: Mutex<EnsembleSettings>
+    private let state: Locked<EnsembleSettings>
 
-    public init(_ settings: EnsembleSettings) { state = Mutex(settings) }
+    public init(_ settings: EnsembleSettings) { state = Locked(settings) }
 
     public var snapshot: EnsembleSettings { state.withLock { $0 } }
 

@@ -1,8 +1,13 @@
 import BatonCore
-import Synchronization
 
 /// One model in an ensemble: its stepper, how far into the shared stream it has read, and
 /// a lock so the background catch-up worker and the generator never step it at once.
+///
+/// A member's state is always "the zero state at stream position `origin`, then fed every
+/// item up to `position`", so two members with the same (origin, position) hold the same
+/// state, whoever fed them. Which state a rejoining member must have is decided from stream
+/// positions alone (`requiredOrigin`), never from how far the background worker got, so a
+/// replay with the same seed and controls gives the same output (docs/decisions.md).
 final class EnsembleMember<Item: Sendable>: @unchecked Sendable {
     let index: Int
     let model: Model
@@ -10,7 +15,14 @@ final class EnsembleMember<Item: Sendable>: @unchecked Sendable {
     let feed: (Stepper, Item) -> Void
     /// Stream items this member has consumed (all positions below this).
     var position = 0
-    private let lock = Mutex(())
+    /// Where the current state started from the zero state.
+    var origin = 0
+    /// The stream position at which the generator last brought this member up to date.
+    /// Written only by the generator.
+    var lastJoined = 0
+    /// Guards the stepper and the positions above. It holds a placeholder value: a zero-sized
+    /// one makes the thread sanitizer see a race between two holders of the lock.
+    private let lock = Locked(0)
 
     init(index: Int, model: Model, precision: WeightPrecision, feed: @escaping (Stepper, Item) -> Void) {
         self.index = index
@@ -26,15 +38,38 @@ final class EnsembleMember<Item: Sendable>: @unchecked Sendable {
         _ = lock.withLockIfAvailable { _ in body() }
     }
 
-    /// Feeds what the member missed, up to `target`. When more than the history holds was
-    /// missed, the member restarts from the zero state on the oldest items still held
-    /// (bounded catch-up: it resumes in recent context, not in all of it).
-    /// `limit` bounds the items fed in this call. Call with the lock held.
-    @discardableResult
-    func catchUp(to target: Int, history: StreamHistory<Item>, limit: Int = .max) -> Bool {
-        if position < history.oldest {
+    /// The origin a member must have at stream length `target`: unchanged (a continuous
+    /// catch-up) while it has missed at most `horizon` items since it last joined; after
+    /// that, a restart from the zero state at the first multiple of `horizon / 2` that the
+    /// history still holds, so it resumes on between `horizon / 2` and `horizon` items of
+    /// recent context.
+    static func requiredOrigin(target: Int, lastJoined: Int, origin: Int, horizon: Int) -> Int {
+        guard target - lastJoined > horizon else { return origin }
+        let block = max(1, horizon / 2)
+        let oldest = target - horizon
+        return (oldest + block - 1) / block * block
+    }
+
+    /// Generator side: brings the member to `target` in the state the positions require,
+    /// and records that it joined there. Call with the lock held.
+    func join(target: Int, history: StreamHistory<Item>) {
+        _ = advance(to: target, decidedAt: target, history: history, limit: .max)
+        lastJoined = target
+    }
+
+    /// Worker side: moves a skipped member towards `target` (the stream length it sees) by
+    /// at most `limit` items, towards the state a join at `target` would require. Returns
+    /// whether it got there. Call with the lock held.
+    func prefetch(target: Int, history: StreamHistory<Item>, limit: Int) -> Bool {
+        advance(to: target, decidedAt: target, history: history, limit: limit)
+    }
+
+    private func advance(to target: Int, decidedAt: Int, history: StreamHistory<Item>, limit: Int) -> Bool {
+        let required = Self.requiredOrigin(target: decidedAt, lastJoined: lastJoined, origin: origin, horizon: history.capacity)
+        if required != origin || position > target || position < origin {
             stepper.reset()
-            position = history.oldest
+            origin = required
+            position = required
         }
         var fed = 0
         while position < target, fed < limit, let item = history.item(at: position) {
@@ -48,5 +83,7 @@ final class EnsembleMember<Item: Sendable>: @unchecked Sendable {
     func reset() {
         stepper.reset()
         position = 0
+        origin = 0
+        lastJoined = 0
     }
 }

@@ -1,4 +1,4 @@
-import Synchronization
+import BatonCore
 
 /// The last `capacity` items fed to an ensemble, by absolute position, shared between the
 /// generator (which appends) and the background catch-up worker (which reads).
@@ -8,11 +8,11 @@ final class StreamHistory<Item: Sendable>: Sendable {
         var items: [Item?]
         var count = 0
     }
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     init(capacity: Int) {
         self.capacity = capacity
-        state = Mutex(State(items: Array(repeating: nil, count: capacity)))
+        state = Locked(State(items: Array(repeating: nil, count: capacity)))
     }
 
     /// Items fed so far (positions 0 ..< count).

@@ -25,7 +25,8 @@ public final class TextEnsemble: @unchecked Sendable {
     public var rng: SeededGenerator
     let members: [EnsembleMember<UInt8>]
     let history: StreamHistory<UInt8>
-    let background: BackgroundCatchUp<UInt8>
+    /// nil when built without the worker (tests that compare runs with and without it).
+    let background: BackgroundCatchUp<UInt8>?
     /// Per member: log-probabilities at the current temperature `[V]`, and for which stream
     /// position and temperature they were computed.
     let logProbabilities: [FloatBuffer]
@@ -36,6 +37,8 @@ public final class TextEnsemble: @unchecked Sendable {
     public private(set) var lastActive: [Int] = []
     public private(set) var lastWeights: [Float] = []
     let lookaheadState: LookaheadScratch
+    /// Top-k/top-p of the pooled distribution (`EnsembleSettings.topK`, `topP`).
+    let truncation = Truncation(capacity: ModelConfig.byteVocabulary)
     /// Worker threads for stepping members in parallel.
     public var threads: Int
     /// Keeps the pooled output well-formed UTF-8: models that each write valid text can,
@@ -47,7 +50,7 @@ public final class TextEnsemble: @unchecked Sendable {
     public static let historyLength = 256
 
     public init(models: [Model], settings: EnsembleSettings? = nil, precision: WeightPrecision = .float32, seed: UInt64,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, backgroundCatchUp: Bool = true) {
         precondition(!models.isEmpty && models.allSatisfy { $0.config.kind == .text }, "TextEnsemble needs text models")
         self.models = models
         var initial = settings ?? EnsembleSettings(weights: [Float](repeating: 1, count: models.count))
@@ -58,14 +61,14 @@ public final class TextEnsemble: @unchecked Sendable {
             EnsembleMember<UInt8>(index: i, model: model, precision: precision) { stepper, byte in stepper.step(symbol: Int(byte)) }
         }
         history = StreamHistory(capacity: Self.historyLength)
-        background = BackgroundCatchUp(members: members, history: history)
+        background = backgroundCatchUp ? BackgroundCatchUp(members: members, history: history) : nil
         logProbabilities = models.map { _ in FloatBuffer(count: Self.vocabulary) }
         computedFor = models.map { _ in (-1, 0) }
         lookaheadState = LookaheadScratch(members: models.count)
         self.threads = threads
     }
 
-    deinit { background.stop() }
+    deinit { background?.stop() }
 
     /// Bytes fed to the ensemble so far (prime and generated).
     public var position: Int { history.count }
@@ -78,17 +81,31 @@ public final class TextEnsemble: @unchecked Sendable {
         for i in computedFor.indices { computedFor[i] = (-1, 0) }
     }
 
-    /// Resets, then feeds `bytes` (a newline when empty) as context. Active members read
-    /// the whole prime, however long; the others catch up on its last bytes when they join.
-    public func prime(_ bytes: [UInt8]) {
+    /// Bytes of prime fed between two looks at `shouldStop`.
+    static let primeSlice = 32
+
+    /// Resets, then feeds `bytes` (a newline when empty) as context, in slices of
+    /// `primeSlice` bytes. Active members read the whole prime, however long; the others
+    /// catch up on its last bytes when they join. `shouldStop` is asked between slices: when
+    /// it answers true the prime ends there (the ensemble holds the part fed so far) and
+    /// this returns false.
+    @discardableResult
+    public func prime(_ bytes: [UInt8], shouldStop: () -> Bool = { false }) -> Bool {
         reset()
         let active = controls.snapshot.activeMembers().indices
-        for (n, byte) in (bytes.isEmpty ? [0x0A] : bytes).enumerated() {
-            history.append(byte)
-            grammar.advance(byte)
-            if n % (Self.historyLength / 2) == Self.historyLength / 2 - 1 { advance(active) }
+        let text = bytes.isEmpty ? [0x0A] : bytes
+        var start = 0
+        while start < text.count {
+            let end = min(start + Self.primeSlice, text.count)
+            for byte in text[start..<end] {
+                history.append(byte)
+                grammar.advance(byte)
+            }
+            advance(active)
+            start = end
+            if start < text.count, shouldStop() { return false }
         }
-        advance(active)
+        return true
     }
 
     /// Brings members up to the end of the stream, in parallel.
@@ -96,7 +113,7 @@ public final class TextEnsemble: @unchecked Sendable {
         let target = history.count
         parallel(indices.count) { k in
             let member = members[indices[k]]
-            member.withLock { _ = member.catchUp(to: target, history: history) }
+            member.withLock { member.join(target: target, history: history) }
         }
     }
 
@@ -105,12 +122,13 @@ public final class TextEnsemble: @unchecked Sendable {
         if history.count == 0 { prime([]) }
         let settings = controls.snapshot
         let (active, weights) = settings.activeMembers()
-        background.update(skipped: members.indices.filter { !active.contains($0) })
+        background?.update(skipped: members.indices.filter { !active.contains($0) })
         lastActive = active
         lastWeights = weights
         prepare(active, temperature: settings.temperature)
         pool(active, weights: weights, pooling: settings.pooling, into: joint.pointer)
         grammar.constrain(joint.buffer)
+        truncation.apply(joint.buffer, topK: settings.topK, topP: settings.topP)
         let byte: Int
         if let lookahead = settings.lookahead, lookahead.depth > 0 || lookahead.candidates > 1 {
             byte = chooseWithLookahead(lookahead, active: active, weights: weights, settings: settings)
@@ -123,7 +141,7 @@ public final class TextEnsemble: @unchecked Sendable {
         let dominant = shares.indices.max { shares[$0] < shares[$1] } ?? 0
         history.append(UInt8(byte))
         grammar.advance(UInt8(byte))
-        background.update(skipped: members.indices.filter { !active.contains($0) })
+        background?.update(skipped: members.indices.filter { !active.contains($0) })
         return EnsembleSymbol(byte: UInt8(byte), dominant: dominant, shares: shares)
     }
 
@@ -135,8 +153,8 @@ public final class TextEnsemble: @unchecked Sendable {
         parallel(work.count) { k in
             let i = work[k], member = members[i]
             member.withLock {
-                member.catchUp(to: target, history: history)
-                Self.logSoftmax(member.stepper.output, temperature: temperature, into: logProbabilities[i].pointer)
+                member.join(target: target, history: history)
+                Softmax.logSoftmax(member.stepper.output, temperature: temperature, into: logProbabilities[i].pointer)
             }
         }
         for i in work { computedFor[i] = (target, temperature) }

@@ -18,11 +18,25 @@ public struct ServerConfiguration: Sendable {
     public var workspace = "baton-workspace"
     public var logDirectory: String?
     public var mode: InteractionMode = .callresponse
+    /// Symbols per second; 0 starts in the fastest mode.
     public var textRate: Double = 25
+    /// The ceiling on symbols per second in every mode (`--max-text-rate`).
+    public var maximumTextRate = LiveLimits.defaultMaximumTextRate
     public var predictionAddress = "/prediction"
+    /// Further addresses every prediction is also sent to, with its values clipped to [0, 1]
+    /// as IMPSY sends them (`/impsy` for an IMPSY config).
+    public var predictionAliases: [String] = []
+    /// Performer events also go to `predictionAliases` (IMPSY's `input_thru`).
+    public var interfaceThru = false
+    /// Session logs: Baton's CSV or IMPSY's `.log` lines, with or without the model's rows.
+    public var logStyle = SessionLog.Style()
     public var seed: UInt64?
     /// Required for the API and WebSocket; set automatically when `listen` is not loopback.
     public var token: String?
+    /// Origins besides the server's own whose pages may use the API (`--allow-origin`).
+    public var allowOrigins: [String] = []
+    /// Host names besides loopback and `listen` the server answers to (`--allow-host`).
+    public var allowHosts: [String] = []
     /// Serve the Studio from this folder instead of the package's resources (development).
     public var studioFolder: String?
     /// How the text ensemble stores its weights.
@@ -34,7 +48,8 @@ public struct ServerConfiguration: Sendable {
     public var isLoopback: Bool { ["127.0.0.1", "::1", "localhost"].contains(listen) }
 }
 
-/// A model the server loaded, as `GET /api/models` lists it.
+/// A model the server loaded, as `GET /api/models` lists it (by file name: the API never
+/// shows absolute paths).
 public struct ModelSummary: Sendable, Encodable {
     public var index: Int
     public var name: String
@@ -45,13 +60,18 @@ public struct ModelSummary: Sendable, Encodable {
     public var parameters: Int
     public var dims: Int
     public var corpus: String?
-    public var path: String
+    public var file: String
+    /// Where it was loaded from (not sent).
+    var path: String
     /// Stroke models: which way y points in their data ("up" for tablets, "down" for screens).
     public var yAxis: String?
+
+    enum CodingKeys: String, CodingKey { case index, name, colour, kind, layers, units, parameters, dims, corpus, file, yAxis }
 
     public init(index: Int, path: String, model: Model) {
         self.index = index
         self.path = path
+        file = (path as NSString).lastPathComponent
         name = model.displayName
         colour = model.colour ?? ModelStyle.palette[index % ModelStyle.palette.count]
         kind = model.config.kind.rawValue
@@ -69,7 +89,8 @@ public struct ServerEndpoints: Sendable {
     public var http: String
     public var oscIn: String
     public var oscOut: [String]
-    public var log: String?
+    /// Where session logs go (a file appears with the first event), when an instrument runs.
+    public var logFolder: String?
 }
 
 /// `baton serve`: the live session behind OSC, WebSocket and HTTP, in one service group with
@@ -95,11 +116,13 @@ public final class LiveServer: Sendable {
         let control = models.first { $0.model.config.kind == .control }
         let strokes = models.filter { $0.model.config.kind == .strokes }.map(\.model)
         let seed = configuration.seed ?? UInt64.random(in: 0...UInt64.max)
-        let workshop = Workshop(root: configuration.workspace, logs: configuration.logDirectory, hub: hub)
+        let workshop = Workshop(root: configuration.workspace, logs: configuration.logDirectory, hub: hub, loadedFiles: models.map(\.path))
         session = LiveSession(
             hub: hub,
-            text: text.isEmpty ? nil : TextEngine(models: text, hub: hub, rate: configuration.textRate, precision: configuration.precision ?? .asStored(text), seed: seed),
-            instrument: try control.map { try InstrumentEngine(model: $0.model, file: $0.path, hub: hub, mode: configuration.mode, logFolder: workshop.logs, seed: seed &+ 1) },
+            text: text.isEmpty ? nil : TextEngine(models: text, hub: hub, rate: configuration.textRate, maximumRate: configuration.maximumTextRate,
+                                                  precision: configuration.precision ?? .asStored(text), seed: seed),
+            instrument: try control.map { try InstrumentEngine(model: $0.model, file: $0.path, hub: hub, mode: configuration.mode, logFolder: workshop.logs,
+                                                               logStyle: configuration.logStyle, seed: seed &+ 1) },
             strokes: strokes.isEmpty ? nil : StrokeEngine(models: strokes),
             workshop: workshop)
         catalog = models.enumerated().map { ModelSummary(index: $0, path: $1.path, model: $1.model) }
@@ -120,13 +143,16 @@ public final class LiveServer: Sendable {
             }
             destinations.append(address)
         }
-        let osc = OSCService(
-            configuration: .init(host: configuration.listen, port: configuration.oscPort, destinations: destinations,
-                                 replyToSender: configuration.replyToSender,
-                                 allowlist: configuration.isLoopback ? nil : Set(configuration.allow),
-                                 predictionAddress: configuration.predictionAddress),
-            session: session, logger: logger)
-        let router = HTTPInterface.router(session: session, catalog: catalog, token: configuration.token, studio: configuration.studioFolder ?? Self.studioFolder, logger: logger)
+        var oscConfiguration = OSCService.Configuration(
+            host: configuration.listen, port: configuration.oscPort, destinations: destinations, replyToSender: configuration.replyToSender,
+            allowlist: configuration.isLoopback ? nil : Set(configuration.allow),
+            predictionAddress: configuration.predictionAddress, predictionAliases: configuration.predictionAliases)
+        oscConfiguration.interfaceThru = configuration.interfaceThru
+        let osc = OSCService(configuration: oscConfiguration, session: session, logger: logger)
+        let studio = configuration.studioFolder ?? Self.studioFolder
+        let access = AccessPolicy(token: configuration.token, listen: configuration.listen, allowHosts: configuration.allowHosts,
+                                  allowOrigins: configuration.allowOrigins, isStudioFile: AccessMiddleware.studioFiles(in: studio))
+        let router = HTTPInterface.router(session: session, catalog: catalog, access: access, studio: studio, logger: logger)
         let session = self.session, outputs = configuration.oscDestinations
         let app = Application(
             router: router,
@@ -136,7 +162,7 @@ public final class LiveServer: Sendable {
             onServerRunning: { channel in
                 let http = channel.localAddress.map { "\($0.ipAddress ?? "127.0.0.1"):\($0.port ?? 0)" } ?? "?"
                 let oscIn = await osc.boundAddress().map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
-                await ready(ServerEndpoints(http: http, oscIn: oscIn, oscOut: outputs, log: session.instrument?.status.log))
+                await ready(ServerEndpoints(http: http, oscIn: oscIn, oscOut: outputs, logFolder: session.instrument.map { _ in session.workshop.logs }))
             },
             logger: logger)
         try await app.runService()

@@ -61,9 +61,9 @@ func temporaryFolder(_ name: String) -> String {
         engine.stop()
         let predictions = events.compactMap { if case .prediction(let v, _) = $0 { v } else { nil } }
         #expect(predictions.count == 3 && predictions.allSatisfy { $0.count == 2 })
-        let log = try String(contentsOfFile: engine.status.log!, encoding: .utf8).split(separator: "\n")
+        let log = try String(contentsOfFile: engine.logPath!, encoding: .utf8).split(separator: "\n")
         #expect(log.filter { $0.contains(",interface,") }.count == 3 && log.filter { $0.contains(",rnn,") }.count == 3)
-        let (rows) = try InteractionLogs.parse(path: engine.status.log!)
+        let (rows) = try InteractionLogs.parse(path: engine.logPath!)
         #expect(rows.first?.values == [0.2, 0.3])
     }
 
@@ -77,10 +77,15 @@ func temporaryFolder(_ name: String) -> String {
         let events = try await Self.collect(engine, hub, predictions: 4, within: 10) { try engine.perform([0.5, 0.5]) }
         let firstPrediction = events.firstIndex { if case .prediction = $0 { true } else { false } }
         #expect(firstPrediction != nil && Date().timeIntervalSince(started) >= 0.3)
+        let played = Date()
         try engine.perform([0.1, 0.9])  // takes control back: the model waits for silence again
         let after = engine.status.predictions
         try await Task.sleep(for: .milliseconds(150))
-        #expect(engine.status.predictions == after, "no prediction within the silence threshold after the performer played")
+        let predictions = engine.status.predictions
+        // Only conclusive if the check ran within the threshold (a sanitizer or a busy machine can stretch the sleep).
+        if Date().timeIntervalSince(played) < 0.3 {
+            #expect(predictions == after, "no prediction within the silence threshold after the performer played")
+        }
         engine.stop()
     }
 
@@ -94,12 +99,15 @@ func temporaryFolder(_ name: String) -> String {
     @Test func linesAreReadableByTheDatasetBuilder() throws {
         let folder = temporaryFolder("log")
         let log = try SessionLog(folder: folder, dims: 3, modelName: "My Model")
+        let before = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(log.path == nil && before.isEmpty, "no file before the first event")
         let t0 = Date(timeIntervalSince1970: 1_800_000_000.25)
         log.append(source: "interface", values: [0.5, 0.25], at: t0)
         log.append(source: "rnn", values: [0.1, 0.2], at: t0.addingTimeInterval(0.1))
         log.append(source: "interface", values: [0.75, 0.5], at: t0.addingTimeInterval(0.5))
         log.close()
-        #expect(log.path.hasSuffix("-3d-my-model.csv"))
+        #expect(log.path?.hasSuffix("-3d-my-model.csv") == true)
+        #expect(log.path.map { ($0 as NSString).lastPathComponent } == "2027-01-15T08-00-00Z-3d-my-model.csv", "named by the first event's time")
         let (events, files) = try InteractionLogs.dataset(folder: folder)
         #expect(files == 1 && events.eventCount == 2)
         #expect(abs(events.values[3] - 0.5) < 1e-4 && events.values[4] == 0.75)

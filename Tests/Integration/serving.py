@@ -1,12 +1,17 @@
 """Starting and talking to a real `baton serve` in integration tests."""
 import json
+import pathlib
 import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
+
+import pytest
+from pythonosc.osc_message import OscMessage
 
 from conftest import BATON
 
@@ -40,8 +45,16 @@ class Server:
         self.http = match.group(1)
         self.token = match.group(3)
         self.osc_port = int(re.search(r"OSC in\s+[\d.]+:(\d+)", text).group(1))
-        log = re.search(r"session log (\S+)", text)
-        self.log = log.group(1) if log else None
+        logs = re.search(r"session logs (\S+)", text)
+        self.log_folder = logs.group(1) if logs else None
+
+    @property
+    def log(self):
+        """The newest session log (files appear with the first event)."""
+        if not self.log_folder:
+            return None
+        files = sorted(pathlib.Path(self.log_folder).glob("*.csv"), key=lambda p: p.stat().st_mtime)
+        return str(files[-1]) if files else None
 
     def url(self, path):
         return self.http + path + (f"?token={self.token}" if self.token else "")
@@ -81,3 +94,56 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         return self.process.returncode
+
+
+class Inbox:
+    """A UDP socket on an OS-assigned port keeping every OSC message that arrives, with its
+    arrival time (a plain socket: it keeps up with a server sending 1,000 predictions/s)."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.arrivals = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self):
+        while True:
+            try:
+                data = self.sock.recv(65536)
+            except OSError:
+                return
+            address = data[:data.index(b"\0")].decode(errors="replace") if b"\0" in data else ""
+            with self.lock:
+                self.arrivals.append((time.time(), address, data))
+
+    def count(self, address, since=0.0):
+        with self.lock:
+            return sum(1 for t, a, _ in self.arrivals if a == address and t >= since)
+
+    def of(self, address):
+        """The arguments of every message to `address` so far."""
+        with self.lock:
+            packets = [data for _, a, data in self.arrivals if a == address]
+        return [tuple(OscMessage(data).params) for data in packets]
+
+    def wait(self, address, count=1, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.count(address) >= count:
+                return self.of(address)
+            time.sleep(0.05)
+        raise AssertionError(f"fewer than {count} {address} messages arrived: {self.count(address)}")
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def inbox():
+    """An Inbox for a module's server to send its OSC to."""
+    box = Inbox()
+    yield box
+    box.close()

@@ -21,7 +21,7 @@ async def client(url, seconds, rates, index, connected):
                 message = await asyncio.wait_for(ws.recv(), timeout=max(0.01, deadline - time.time()))
             except asyncio.TimeoutError:
                 break
-            if message.startswith('{"type":"symbol"'):
+            if message.endswith('"type":"symbol"}'):
                 count += 1
         rates[index] = count / (time.time() - start)
 

@@ -34,8 +34,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .long, help: "Stop after this many passes over the training data (with --resume: in all).")
     var epochs: Int?
 
-    @Option(name: .long, help: "Random seed: the same seed, data and options give the same model.")
-    var seed: UInt64 = 1
+    @OptionGroup var seed: SeedArguments<TrainingSeed>
 
     @Option(name: .long, help: "Continue from this model (and its .state.safetensors checkpoint when present).")
     var resume: String?
@@ -98,27 +97,18 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .long, help: "Display colour stored in the model, as #rrggbb.")
     var colour: String?
 
+    /// Names are checked here; numbers by the library (`TrainingOptions.validate`,
+    /// `ArchitectureLimits`), which the Studio's Workshop uses too.
     func validate() throws {
-        guard layers.map({ (1...8).contains($0) }) ?? true else { throw ValidationError("--layers must be 1–8, got \(layers!)") }
-        guard units.map({ (1...4096).contains($0) }) ?? true else { throw ValidationError("--units must be 1–4096, got \(units!)") }
-        guard minutes.map({ $0 > 0 }) ?? true else { throw ValidationError("--minutes must be > 0, got \(minutes!)") }
-        guard epochs.map({ $0 > 0 }) ?? true else { throw ValidationError("--epochs must be > 0, got \(epochs!)") }
-        guard batch.map({ $0 > 0 }) ?? true else { throw ValidationError("--batch must be > 0") }
-        guard window.map({ $0 > 0 }) ?? true else { throw ValidationError("--window must be > 0") }
-        guard learningRate.map({ $0 > 0 && $0.isFinite }) ?? true else { throw ValidationError("--lr must be > 0, got \(learningRate!)") }
         guard OptimizerKind(rawValue: optimizer) != nil else { throw ValidationError("--optimizer must be adam or rmsprop, got '\(optimizer)'") }
         guard schedule.map({ LearningRateSchedule(rawValue: $0) != nil }) ?? true else {
             throw ValidationError("--schedule must be constant, cosine or plateau, got '\(schedule!)'")
         }
-        guard dropout.map({ $0 >= 0 && $0 < 1 }) ?? true else { throw ValidationError("--dropout must be in [0, 1), got \(dropout!)") }
-        guard weightDrop.map({ $0 >= 0 && $0 < 1 }) ?? true else { throw ValidationError("--weight-drop must be in [0, 1), got \(weightDrop!)") }
-        guard weightDecay.map({ $0 >= 0 && $0.isFinite }) ?? true else { throw ValidationError("--weight-decay must be ≥ 0, got \(weightDecay!)") }
-        guard average.map({ $0 >= 0 && $0 < 1 }) ?? true else { throw ValidationError("--average must be in [0, 1), got \(average!)") }
-        guard warmup.map({ $0 >= 0 }) ?? true else { throw ValidationError("--warmup must be ≥ 0, got \(warmup!)") }
-        guard validation > 0, validation < 0.9 else { throw ValidationError("--validation must be in (0, 0.9), got \(validation)") }
-        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
         guard colour.map(ModelStyle.isColour) ?? true else { throw ValidationError("--colour must look like #ff7a45, got '\(colour!)'") }
         guard out.hasSuffix(".safetensors") else { throw ValidationError("--out should end in .safetensors, got '\(out)'") }
+        // The numbers, before any data is read (each kind's own defaults are always valid).
+        try ArchitectureLimits.check(layers: layers ?? 1, units: units ?? 1)
+        _ = try options(preset: SizePreset.text[0], defaultBatch: 1, defaultWindow: 1)
     }
 
     /// The size preset named by --size (or the default), with --layers and --units applied.
@@ -126,11 +116,13 @@ struct TrainingArguments: ParsableArguments {
         var preset = try SizePreset.named(size ?? name, for: kind)
         if let layers { preset.layers = layers }
         if let units { preset.units = units }
+        try ArchitectureLimits.check(layers: preset.layers, units: preset.units)
         return preset
     }
 
-    /// The size preset's recipe (`SizePreset.defaultOptions`) with the flags given applied.
-    func options(preset: SizePreset, defaultBatch: Int, defaultWindow: Int) -> TrainingOptions {
+    /// The size preset's recipe (`SizePreset.defaultOptions`) with the flags given applied,
+    /// validated before any data is read.
+    func options(preset: SizePreset, defaultBatch: Int, defaultWindow: Int) throws -> TrainingOptions {
         var o = preset.defaultOptions(budgeted: minutes != nil || epochs != nil)
         o.batchSize = batch ?? defaultBatch
         o.window = window ?? defaultWindow
@@ -150,9 +142,10 @@ struct TrainingArguments: ParsableArguments {
         o.patience = patience
         o.maxEpochs = epochs
         o.maxMinutes = minutes
-        o.seed = seed
+        o.seed = seed.resolve()
         o.threads = threads
         o.saveDType = float16 ? .f16 : .f32
+        try o.validate()
         return o
     }
 

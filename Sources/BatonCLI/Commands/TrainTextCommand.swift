@@ -25,17 +25,13 @@ struct TrainTextCommand: ParsableCommand {
     @Option(name: .customLong("symbol-dropout"), help: "Drop whole bytes from the input for a window (embedding dropout; default: the size preset's).")
     var symbolDropout: Float?
 
-    func validate() throws {
-        guard embedding.map({ (0...4096).contains($0) }) ?? true else { throw ValidationError("--embedding must be 0–4096, got \(embedding!)") }
-        guard symbolDropout.map({ $0 >= 0 && $0 < 1 }) ?? true else {
-            throw ValidationError("--symbol-dropout must be in [0, 1), got \(symbolDropout!)")
-        }
-    }
-
     func run() throws {
         let preset = try training.preset(for: .text, default: "m")
-        var options = training.options(preset: preset, defaultBatch: 64, defaultWindow: 128)
+        // --embedding 0 asks for one-hot input.
+        try ArchitectureLimits.check(layers: preset.layers, units: preset.units, embedding: embedding == 0 ? nil : embedding)
+        var options = try training.options(preset: preset, defaultBatch: 64, defaultWindow: 128)
         if let symbolDropout { options.symbolDropout = symbolDropout }
+        try options.validate()
         let text = try TextCorpus.load(path: corpus)
         let (head, tail) = text.split(validationFraction: options.validationFraction)
         let train = try TextBatches(bytes: head, steps: options.window, rows: options.batchSize, path: corpus, what: "training part")
@@ -49,7 +45,7 @@ struct TrainTextCommand: ParsableCommand {
         let trainer = Trainer(model: start.model, train: train, validation: validation, options: options,
                               paths: TrainingPaths(model: training.out), resume: start.checkpoint)
         Terminal.writeError("""
-        training \(start.model.displayName): \(describe(start.model.config)), \(Terminal.grouped(Double(start.model.config.parameterCount))) parameters
+        training \(start.model.displayName): \(start.model.config.description), \(Terminal.grouped(Double(start.model.config.parameterCount))) parameters
           data \(corpus): \(Terminal.grouped(Double(head.count))) bytes for training, \(Terminal.grouped(Double(tail.count))) for validation
           \(train.rows) streams × \(train.steps) steps, \(train.batchesPerEpoch) batches per epoch, \(options.optimizer.rawValue) lr \(options.learningRate) (\(options.schedule.rawValue)), \(options.threads) threads
           \(describeRegularisation(options))
@@ -84,56 +80,4 @@ func describe(_ config: ModelConfig) -> String {
     case .strokes(let k): head = "\(k) bivariate Gaussians + pen"
     }
     return "\(config.kind.rawValue) LSTM \(config.layers)×\(config.units), \(input) → \(head)"
-}
-
-/// A fresh model, or the one (and the checkpoint) named by --resume.
-struct TrainingStart {
-    var model: Model
-    var checkpoint: TrainingCheckpoint?
-
-    static func resolve(fresh: Model, resume: String?, kind: ModelKind) throws -> TrainingStart {
-        guard let resume else { return TrainingStart(model: fresh, checkpoint: nil) }
-        if let checkpoint = try TrainingCheckpoint.load(paths: TrainingPaths(model: resume)) {
-            guard checkpoint.model.config.kind == kind else {
-                throw TrainingError.resumeMismatch(path: resume, reason: "it is a \(checkpoint.model.config.kind.rawValue) model")
-            }
-            Terminal.writeError("resuming from \(TrainingPaths(model: resume).state) at step \(checkpoint.position.step)\n")
-            return TrainingStart(model: checkpoint.model, checkpoint: checkpoint)
-        }
-        let model = try Model.load(path: resume)
-        guard model.config.kind == kind else {
-            throw TrainingError.resumeMismatch(path: resume, reason: "it is a \(model.config.kind.rawValue) model")
-        }
-        Terminal.writeError("continuing from the weights in \(resume) (no checkpoint beside it: fresh optimiser)\n")
-        return TrainingStart(model: model, checkpoint: nil)
-    }
-}
-
-/// Runs a trainer with a live progress line, Ctrl-C handling and a closing summary.
-enum TrainingRun {
-    static func execute(_ trainer: Trainer, unit: String) throws {
-        Interrupt.install()
-        if let note = BLASAdvice.note() { Terminal.writeError(note) }
-        let line = ProgressLine()
-        let summary = try trainer.run(progress: { p in
-            var text = String(format: "epoch %d %3.0f%%  step %d  loss %.4f", p.epoch + 1,
-                              100 * Double(p.batch) / Double(max(p.batchesPerEpoch, 1)), p.step, p.trainLoss)
-            if let v = p.validationLoss { text += String(format: "  val %.4f", v) }
-            if let b = p.bestValidationLoss { text += String(format: " (best %.4f)", b) }
-            text += "  \(Terminal.grouped(p.symbolsPerSecond)) \(unit)/s  lr \(String(format: "%.1e", p.learningRate))"
-            text += "  \(Terminal.duration(p.elapsedSeconds))"
-            if let eta = p.remainingSeconds { text += "  ETA \(Terminal.duration(eta))" }
-            if p.validated { line.update(text, force: true); line.finish() } else { line.update(text) }
-        }, shouldStop: { Interrupt.isRequested })
-        line.finish()
-        var closing = "stopped: \(summary.reason.rawValue) after \(summary.steps) steps (\(String(format: "%.2f", summary.epochs)) epochs, \(Terminal.duration(summary.elapsedSeconds)))"
-        if let best = summary.bestValidationLoss {
-            closing += String(format: "; best validation %.4f nats/symbol (%.4f bits)", best, best / log(2))
-        }
-        Terminal.writeError(closing + "\n")
-        let paths = trainer.paths
-        if summary.savedModel {
-            Terminal.writeError("model \(paths.model)\ncheckpoint \(paths.state)\ncurve \(paths.metrics), \(paths.lossCurve)\n")
-        }
-    }
 }

@@ -11,6 +11,8 @@ final class TerminalConductor: @unchecked Sendable {
     let names: [String]
     let colours: [String]
     let rate: Double
+    /// MIDI control and learn, when a controller is attached (--midi-in).
+    let midi: EnsembleMIDI?
 
     /// What the generator thread shares with the screen.
     struct Shared {
@@ -25,8 +27,9 @@ final class TerminalConductor: @unchecked Sendable {
     private var selected = 0
     private var primeText: String
 
-    init(ensemble: TextEnsemble, names: [String], colours: [String?], prime: String, rate: Double = 40) {
+    init(ensemble: TextEnsemble, names: [String], colours: [String?], prime: String, rate: Double = 40, midi: EnsembleMIDI? = nil) {
         self.ensemble = ensemble
+        self.midi = midi
         self.names = names
         self.colours = colours.enumerated().map { $1 ?? ModelStyle.palette[$0 % ModelStyle.palette.count] }
         self.rate = rate
@@ -90,7 +93,19 @@ final class TerminalConductor: @unchecked Sendable {
 
     private func handle(_ key: RawTerminal.Key) {
         let count = names.count
+        if let midi, midi.learning {
+            // While learning, the keys name what the last controller moved should drive.
+            switch key {
+            case .character("m"): midi.toggleLearning(); return
+            case .character("t"), .character("T"): if midi.learn(.temperature) { return }
+            case .character("p"): if midi.learn(.pooling) { return }
+            case .character(let c) where c.isNumber && c != "0":
+                if let n = Int(String(c)), n <= count, midi.learn(.weight(index: n - 1)) { return }
+            default: break
+            }
+        }
         switch key {
+        case .character("m"): midi?.toggleLearning()
         case .character("q"), .escape: shared.withLock { $0.quit = true }
         case .character(" "): shared.withLock { $0.paused.toggle() }
         case .character("r"): shared.withLock { $0.resetRequested = true }
@@ -140,7 +155,7 @@ final class TerminalConductor: @unchecked Sendable {
             let filled = Int((value * Float(barWidth)).rounded())
             return String(repeating: "█", count: max(0, min(barWidth, filled))) + String(repeating: "·", count: max(0, barWidth - filled))
         }
-        let keys = "1–9 solo · ←→ pick · ↑↓ weight · 0 even · p pooling · l lookahead · t/T temp · space pause · r reset · q quit"
+        let keys = "1–9 solo · ←→ pick · ↑↓ weight · 0 even · p pooling · l lookahead · t/T temp · space pause · r reset · q quit" + (midi == nil ? "" : " · m MIDI learn")
         var screen = "\u{1B}[H\u{1B}[0m\u{1B}[1mBaton — terminal conductor\u{1B}[0m\u{1B}[K\n\u{1B}[2m\(String(keys.prefix(width)))\u{1B}[0m\u{1B}[K\n"
         for (i, name) in names.enumerated() {
             let marker = i == selected ? "▶" : " "
@@ -150,9 +165,10 @@ final class TerminalConductor: @unchecked Sendable {
         }
         let lookahead = settings.lookahead.map { "\($0.candidates)×\($0.depth)" } ?? "off"
         screen += "pooling \(settings.pooling.rawValue) · temperature \(String(format: "%.1f", settings.temperature)) · lookahead \(lookahead) · \(state.symbols) bytes\(state.paused ? " · PAUSED" : "")\u{1B}[K\n"
+        if let midi { screen += String(midi.summary.prefix(width)) + "\u{1B}[K\n" }
         screen += String(repeating: "─", count: width) + "\n"
         // The text, wrapped to the width; the last lines that fit.
-        let textRows = max(1, size.rows - names.count - 5)
+        let textRows = max(1, size.rows - names.count - 5 - (midi == nil ? 0 : 1))
         var lines: [[(Character, Int)]] = [[]]
         for (piece, owner) in state.text {
             for ch in piece {

@@ -7,92 +7,137 @@ extension LiveCommand {
     /// to every method its pattern matches.
     public static let oscAddresses: [String] = [
         "/baton/weights", "/baton/weight", "/baton/active", "/baton/temperature", "/baton/pooling", "/baton/threshold",
-        "/baton/lookahead", "/baton/prime", "/baton/reset", "/baton/pause", "/baton/rate", "/baton/framerate",
+        "/baton/lookahead", "/baton/prime", "/baton/reset", "/baton/pause", "/baton/rate", "/baton/fastest", "/baton/framerate",
         "/interface", "/baton/instrument/mode", "/baton/instrument/pi-temperature", "/baton/instrument/sigma-temperature",
         "/baton/instrument/timescale", "/baton/instrument/threshold", "/baton/instrument/reset", "/baton/instrument/pause",
     ]
 
-    /// The commands an OSC message asks for. Numbers may arrive as int or float (Pure Data
-    /// sends every number as a float). Throws for unknown addresses and bad arguments.
+    /// The commands an OSC message asks for, every value checked against `LiveLimits`.
+    /// Numbers may arrive as int32, float32, int64, float64 or booleans (Pure Data sends
+    /// every number as a float). Throws for unknown addresses and refused arguments.
     public static func commands(from message: OSCMessage) throws(CommandError) -> [LiveCommand] {
-        let targets: [String]
-        if Self.oscAddresses.contains(message.address) {
-            targets = [message.address]
-        } else {
-            guard let pattern = try? OSCAddressPattern(message.address) else { throw CommandError("bad OSC address pattern \(message.address)") }
-            targets = Self.oscAddresses.filter { pattern.matches($0) }
-        }
+        let targets = methods(matching: message.address)
         guard !targets.isEmpty else { throw CommandError("no method at \(message.address)") }
         var commands: [LiveCommand] = []
-        for address in targets { commands.append(try command(address: address, arguments: message.arguments)) }
+        for address in targets { commands.append(try command(address: address, arguments: OSCArguments(address: address, values: message.arguments))) }
         return commands
     }
 
-    static func command(address: String, arguments a: [OSCArgument]) throws(CommandError) -> LiveCommand {
-        func floats() throws(CommandError) -> [Float] {
-            var values: [Float] = []
-            for argument in a {
-                guard let v = argument.floatValue, v.isFinite else { throw CommandError("\(address) expects numbers, got \(argument)") }
-                values.append(v)
-            }
-            return values
-        }
-        func float() throws(CommandError) -> Float {
-            guard a.count >= 1, let v = a[0].floatValue, v.isFinite else { throw CommandError("\(address) expects a number") }
-            return v
-        }
-        func flag() -> Bool {
-            guard let first = a.first else { return true }
-            if case .boolean(let b) = first { return b }
-            return (first.floatValue ?? 1) != 0
-        }
+    /// The method addresses an incoming address or pattern names (none for a bad pattern).
+    public static func methods(matching address: String) -> [String] {
+        if oscAddresses.contains(address) { return [address] }
+        guard let pattern = try? OSCAddressPattern(address) else { return [] }
+        return oscAddresses.filter { pattern.matches($0) }
+    }
+
+    static func command(address: String, arguments a: OSCArguments) throws(CommandError) -> LiveCommand {
         switch address {
-        case "/baton/weights": return .setWeights(try floats())
+        case "/baton/weights":
+            try LiveLimits.count(a.values.count, LiveLimits.modelCount)
+            return .setWeights(try a.indices.map { i throws(CommandError) in try a.float(i, LiveLimits.weight) })
         case "/baton/weight":
-            guard a.count == 2, let value = a[1].floatValue else { throw CommandError("/baton/weight expects a model (index or name) and a weight") }
-            if let name = a[0].stringValue { return .setWeight(model: .name(name), value: value) }
-            guard let index = a[0].intValue else { throw CommandError("/baton/weight: model must be an index or a name") }
-            return .setWeight(model: .index(index), value: value)
-        case "/baton/active": return .setActive(try floats().map { Int($0.rounded()) })
-        case "/baton/temperature": return .setTemperature(try float())
+            guard a.values.count == 2 else { throw CommandError("/baton/weight expects a model (index or name) and a weight") }
+            let value = try a.float(1, LiveLimits.weight)
+            if let name = a.values[0].stringValue { return .setWeight(model: .name(try checkedName(name)), value: value) }
+            return .setWeight(model: .index(try a.int(0, LiveLimits.modelIndex)), value: value)
+        case "/baton/active":
+            try LiveLimits.count(a.values.count, LiveLimits.modelCount)
+            return .setActive(try a.indices.map { i throws(CommandError) in try a.int(i, LiveLimits.modelIndex) })
+        case "/baton/temperature": return .setTemperature(try a.float(0, LiveLimits.temperature))
         case "/baton/pooling":
-            if let name = a.first?.stringValue {
-                guard let pooling = Pooling(rawValue: name) else { throw CommandError("/baton/pooling: linear or product, got \(name)") }
+            if let name = a.values.first?.stringValue {
+                guard let pooling = Pooling(rawValue: name.lowercased()) else { throw CommandError("/baton/pooling: linear or product, got \(name)") }
                 return .setPooling(pooling)
             }
-            return .setPooling(try float() >= 0.5 ? .product : .linear)
-        case "/baton/threshold": return .setThreshold(try float())
+            return .setPooling(try a.int(0, NumericLimit("pooling", 0...1, whole: true)) == 1 ? .product : .linear)
+        case "/baton/threshold": return .setThreshold(try a.float(0, LiveLimits.threshold))
         case "/baton/lookahead":
-            if a.first?.stringValue == "off" { return .setLookahead(nil) }
-            let v = try floats()
-            guard v.count == 2 else { throw CommandError("/baton/lookahead expects candidates and depth (0 0 = off)") }
-            let candidates = Int(v[0].rounded()), depth = Int(v[1].rounded())
-            return .setLookahead(candidates <= 1 && depth <= 0 ? nil : Lookahead(candidates: candidates, depth: depth))
+            if a.values.first?.stringValue?.lowercased() == "off" { return .setLookahead(nil) }
+            guard a.values.count == 2 else { throw CommandError("/baton/lookahead expects candidates and depth (0 0 or \"off\" turns it off)") }
+            return .setLookahead(try lookahead(candidates: try a.int(0, LiveLimits.lookaheadCandidates), depth: try a.int(1, LiveLimits.lookaheadDepth)))
         case "/baton/prime":
-            guard let text = a.first?.stringValue else { throw CommandError("/baton/prime expects a string") }
-            return .prime(text)
+            guard let text = a.values.first?.stringValue else { throw CommandError("/baton/prime expects a string") }
+            return .prime(try checkedPrime(text))
         case "/baton/reset": return .reset
-        case "/baton/pause": return .pause(flag())
-        case "/baton/rate": return .setRate(Double(try float()))
-        case "/baton/framerate": return .setFrameRate(Double(try float()))
-        case "/interface": return .interface(try floats())
+        case "/baton/pause": return .pause(try a.flag())
+        case "/baton/rate": return try rate(a.number(0, "rate"))
+        case "/baton/fastest": return .setFastest(try a.flag())
+        case "/baton/framerate": return .setFrameRate(try a.double(0, LiveLimits.frameRate))
+        case "/interface":
+            try LiveLimits.count(a.values.count, LiveLimits.interfaceCount)
+            return .interface(try a.indices.map { i throws(CommandError) in try a.float(i, LiveLimits.controlValue) })
         case "/baton/instrument/mode":
-            if let name = a.first?.stringValue {
-                guard let mode = InteractionMode(rawValue: name.lowercased().replacingOccurrences(of: "-", with: "")) else {
-                    throw CommandError("/baton/instrument/mode: none, filter, callresponse or battle, got \(name)")
-                }
+            if let name = a.values.first?.stringValue {
+                guard let mode = InteractionMode(lenient: name) else { throw CommandError("/baton/instrument/mode: none, filter, callresponse or battle, got \(name)") }
                 return .setMode(mode)
             }
-            let index = Int(try float().rounded())
-            guard InteractionMode.allCases.indices.contains(index) else { throw CommandError("/baton/instrument/mode: 0–3, got \(index)") }
-            return .setMode(InteractionMode.allCases[index])
-        case "/baton/instrument/pi-temperature": return .setPiTemperature(try float())
-        case "/baton/instrument/sigma-temperature": return .setSigmaTemperature(try float())
-        case "/baton/instrument/timescale": return .setTimescale(Double(try float()))
-        case "/baton/instrument/threshold": return .setSilenceThreshold(Double(try float()))
+            return .setMode(InteractionMode.allCases[try a.int(0, LiveLimits.modeIndex)])
+        case "/baton/instrument/pi-temperature": return .setPiTemperature(try a.float(0, LiveLimits.piTemperature))
+        case "/baton/instrument/sigma-temperature": return .setSigmaTemperature(try a.float(0, LiveLimits.sigmaTemperature))
+        case "/baton/instrument/timescale": return .setTimescale(try a.double(0, LiveLimits.timescale))
+        case "/baton/instrument/threshold": return .setSilenceThreshold(try a.double(0, LiveLimits.silenceThreshold))
         case "/baton/instrument/reset": return .resetInstrument
-        case "/baton/instrument/pause": return .pauseInstrument(flag())
+        case "/baton/instrument/pause": return .pauseInstrument(try a.flag())
         default: throw CommandError("no method at \(address)")
         }
+    }
+
+    // MARK: Shared by the OSC and JSON parsers
+
+    /// `0 0`, `1 0` (and `off`) turn lookahead off; otherwise candidates ≥ 1 and the work bound.
+    static func lookahead(candidates: Int, depth: Int) throws(CommandError) -> Lookahead? {
+        if candidates <= 1 && depth == 0 { return nil }
+        guard candidates >= 1 else { throw CommandError("lookahead candidates must be ≥ 1 when depth is \(depth) (0 0 turns lookahead off)") }
+        _ = try LiveLimits.lookaheadWork.checkInt(Double(candidates * depth))
+        return Lookahead(candidates: candidates, depth: depth)
+    }
+
+    /// 0 asks for the fastest mode (the meaning it has always had on OSC); anything else is a rate.
+    static func rate(_ value: Double) throws(CommandError) -> LiveCommand {
+        if value == 0 { return .setFastest(true) }
+        return .setRate(try LiveLimits.rate.check(value))
+    }
+
+    static func checkedPrime(_ text: String) throws(CommandError) -> String {
+        try LiveLimits.count(text.utf8.count, LiveLimits.primeBytes)
+        return text
+    }
+
+    static func checkedName(_ name: String) throws(CommandError) -> String {
+        try LiveLimits.count(name.utf8.count, LiveLimits.modelNameBytes)
+        return name
+    }
+}
+
+/// The arguments of one OSC message, read with the limits they must meet.
+struct OSCArguments {
+    let address: String
+    let values: [OSCArgument]
+
+    var indices: Range<Int> { values.indices }
+
+    /// Argument `i` as a number, whatever numeric type it came as.
+    func number(_ i: Int, _ name: String) throws(CommandError) -> Double {
+        guard i < values.count else { throw CommandError("\(address) expects a number (\(name)) as argument \(i + 1)") }
+        switch values[i] {
+        case .float32(let v): return Double(v)
+        case .float64(let v): return v
+        case .int32(let v): return Double(v)
+        case .int64(let v): return Double(v)
+        case .boolean(let v): return v ? 1 : 0
+        default: throw CommandError("\(address): \(name) must be a number, got \(values[i])")
+        }
+    }
+
+    func double(_ i: Int, _ limit: NumericLimit) throws(CommandError) -> Double { try limit.check(try number(i, limit.name)) }
+    func float(_ i: Int, _ limit: NumericLimit) throws(CommandError) -> Float { try limit.checkFloat(try number(i, limit.name)) }
+    func int(_ i: Int, _ limit: NumericLimit) throws(CommandError) -> Int { try limit.checkInt(try number(i, limit.name)) }
+
+    /// No argument means on; a number means on unless it is 0; NaN and infinities are refused.
+    func flag() throws(CommandError) -> Bool {
+        guard !values.isEmpty else { return true }
+        let v = try number(0, "flag")
+        guard v.isFinite else { throw CommandError("\(address): the flag must be 0 or 1, got \(v)") }
+        return v != 0
     }
 }

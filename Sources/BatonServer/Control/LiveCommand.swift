@@ -1,7 +1,9 @@
 import BatonEnsemble
 
-/// Everything a client can ask of the live server, whichever way it arrives (OSC or
-/// WebSocket JSON). Parsing maps both wire formats onto these; the router applies them.
+/// Everything a client can ask of the live server, whichever way it arrives (OSC, WebSocket
+/// or HTTP JSON). The parsers map both wire formats onto these and check every value
+/// against `LiveLimits` as they do, so a `LiveCommand` that came from a client is in range;
+/// the engines apply them.
 public enum LiveCommand: Sendable, Equatable {
     // MARK: Text ensemble
     case setWeights([Float])
@@ -11,12 +13,17 @@ public enum LiveCommand: Sendable, Equatable {
     case setPooling(Pooling)
     case setThreshold(Float)
     case setLookahead(Lookahead?)
+    /// Restarts from this text (at most `LiveLimits.primeBytes`); an empty text restarts
+    /// from nothing, as `reset` does, and says so in the stream.
     case prime(String)
     case reset
     case pause(Bool)
-    /// Symbols per second (0 = as fast as it goes).
+    /// Symbols per second (`LiveLimits.rate`); leaves the fastest mode.
     case setRate(Double)
-    /// Distribution frames per second.
+    /// As fast as the models go, up to the server's ceiling (`--max-text-rate`). The set
+    /// rate is kept for when the mode is left.
+    case setFastest(Bool)
+    /// Distribution frames per second (0: none).
     case setFrameRate(Double)
 
     // MARK: Instrument (IMPS)
@@ -29,6 +36,16 @@ public enum LiveCommand: Sendable, Equatable {
     case setSilenceThreshold(Double)
     case resetInstrument
     case pauseInstrument(Bool)
+
+    /// Whether the instrument engine handles this command (the others go to the text engine).
+    public var isInstrumentCommand: Bool {
+        switch self {
+        case .interface, .setMode, .setPiTemperature, .setSigmaTemperature, .setTimescale, .setSilenceThreshold, .resetInstrument, .pauseInstrument:
+            return true
+        default:
+            return false
+        }
+    }
 }
 
 /// A model named by its position in the loaded list or by its display name.
@@ -39,7 +56,7 @@ public enum ModelReference: Sendable, Equatable {
 
 /// How the instrument's model and the performer share the music (IMPS, Martin & Torresen
 /// 2019; see ARCHITECTURE.md).
-public enum InteractionMode: String, Sendable, CaseIterable {
+public enum InteractionMode: String, Sendable, CaseIterable, Codable {
     /// The performer's events update the model; nothing is played (log only).
     case none
     /// One prediction answers each performer event.
@@ -48,9 +65,15 @@ public enum InteractionMode: String, Sendable, CaseIterable {
     case callresponse
     /// The model plays continuously on its own; the performer does not steer it.
     case battle
+
+    /// A mode by name, forgiving case and hyphens (`call-response`, `CallResponse`).
+    public init?(lenient name: String) {
+        self.init(rawValue: name.lowercased().replacingOccurrences(of: "-", with: ""))
+    }
 }
 
-/// Why a command was refused (logged and, on WebSocket, sent back as an error).
+/// Why a command or request was refused: one line naming the field, the value and what is
+/// accepted. Logged and answered per transport (WebSocket `error`, HTTP 400, OSC counter).
 public struct CommandError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }

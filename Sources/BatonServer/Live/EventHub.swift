@@ -1,4 +1,4 @@
-import Synchronization
+import BatonCore
 
 /// An event with its WebSocket JSON, encoded once at publication.
 public struct PublishedEvent: Sendable {
@@ -15,7 +15,7 @@ public final class EventHub: Sendable {
         var subscribers: [Int: AsyncStream<PublishedEvent>.Continuation] = [:]
         var listeners: [Int: @Sendable (LiveEvent) -> Void] = [:]
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

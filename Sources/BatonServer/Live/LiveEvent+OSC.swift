@@ -7,14 +7,17 @@ extension LiveEvent {
     public func oscMessage(predictionAddress: String) -> OSCMessage? {
         switch self {
         case .symbol(let text, let model, _):
-            return OSCMessage("/baton/symbol", [.string(text), .int32(Int32(model))])
+            return OSCMessage("/baton/symbol", [.string(text), .int32(Int32(truncatingIfNeeded: model))])
         case .distributions(let frame):
-            var arguments: [OSCArgument] = [.int32(Int32(frame.frame)), .int32(Int32(frame.symbol)), .blob(Self.blob(frame.joint))]
+            // Frame numbers wrap after 2³¹ frames (years at 120 frames/s) rather than trap.
+            var arguments: [OSCArgument] = [.int32(Int32(truncatingIfNeeded: frame.frame)), .int32(Int32(truncatingIfNeeded: frame.symbol)), .blob(Self.blob(frame.joint))]
             for (i, weight) in frame.weights.enumerated() {
                 arguments.append(.float32(weight))
                 arguments.append(.blob(Self.blob(frame.models[i])))
             }
             return OSCMessage("/baton/distributions", arguments)
+        case .prime(let text):
+            return OSCMessage("/baton/primed", [.string(text)])
         case .prediction(let values, _):
             return OSCMessage(predictionAddress, values.map { .float32($0) })
         case .interface, .status, .training:

@@ -9,6 +9,9 @@ public enum LiveEvent: Sendable {
     /// The distributions behind the last symbol (throttled to the frame rate): the joint,
     /// and every model's own (empty for models that did not take part), with the weights.
     case distributions(DistributionFrame)
+    /// The text generation restarted from this context (empty: from nothing, after a reset
+    /// or an empty prime). Symbols that follow continue it.
+    case prime(text: String)
     /// A performer's event arrived (values without dt; dt in seconds since the previous one).
     case interface(values: [Float], dt: Double)
     /// The model's predicted event, sent at the moment its dt says.
@@ -27,4 +30,12 @@ public struct DistributionFrame: Sendable {
     public var joint: [Float]
     /// One entry per loaded model, in model order; empty when the model was skipped.
     public var models: [[Float]]
+
+    public init(frame: Int, symbol: Int, weights: [Float], joint: [Float], models: [[Float]]) {
+        self.frame = frame
+        self.symbol = symbol
+        self.weights = weights
+        self.joint = joint
+        self.models = models
+    }
 }

@@ -1,4 +1,5 @@
 import BatonCore
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -11,10 +12,11 @@ public final class LiveSession: Sendable {
     public let instrument: InstrumentEngine?
     public let strokes: StrokeEngine?
     public let workshop: Workshop
-    public let osc = Mutex(OSCCounters())
+    public let osc = Locked(OSCCounters())
     /// Connected WebSocket clients.
     public let clients = Atomic<Int>(0)
     private let started = Date()
+    private let statusUpdates: StatusThrottle
 
     public init(hub: EventHub, text: TextEngine?, instrument: InstrumentEngine?, strokes: StrokeEngine?, workshop: Workshop) {
         self.hub = hub
@@ -22,6 +24,7 @@ public final class LiveSession: Sendable {
         self.instrument = instrument
         self.strokes = strokes
         self.workshop = workshop
+        statusUpdates = StatusThrottle(interval: 0.05)
     }
 
     public func start() {
@@ -38,20 +41,58 @@ public final class LiveSession: Sendable {
 
     /// Applies a command from any client. Performer events are not echoed as status.
     public func apply(_ command: LiveCommand) throws(CommandError) {
-        switch command {
-        case .interface, .setMode, .setPiTemperature, .setSigmaTemperature, .setTimescale, .setSilenceThreshold, .resetInstrument, .pauseInstrument:
+        if command.isInstrumentCommand {
             guard let instrument else { throw CommandError("no control model is loaded: start the server with one to play the instrument") }
             try instrument.apply(command)
-        default:
+        } else {
             guard let text else { throw CommandError("no text models are loaded") }
             try text.apply(command)
         }
         if case .interface = command { return }
-        hub.publish(.status(status))
+        publishStatus()
+    }
+
+    /// Tells every client the state changed, at most every 50 ms (a fader or a flood of OSC
+    /// would otherwise send a status per message); the last change is always published.
+    public func publishStatus() {
+        statusUpdates.request { [self] in hub.publish(.status(status)) }
     }
 
     public var status: StatusSnapshot {
         StatusSnapshot(text: text?.status, instrument: instrument?.status, strokes: strokes?.names ?? [], clients: clients.load(ordering: .relaxed),
-                       osc: osc.withLock { $0 }, training: workshop.trainingStatus, uptimeSeconds: Date().timeIntervalSince(started))
+                       osc: osc.withLock { $0 }, training: workshop.trainingStatus, uptimeSeconds: (Date().timeIntervalSince(started) * 10).rounded() / 10)
+    }
+}
+
+/// Runs an action at most once per interval: a request inside the interval is deferred to
+/// its end, and requests meanwhile are folded into that one.
+final class StatusThrottle: Sendable {
+    private struct State {
+        var last: UInt64 = 0
+        var scheduled = false
+    }
+    private let state = Locked(State())
+    private let interval: UInt64
+
+    init(interval seconds: Double) { interval = Saturating.nanoseconds(seconds) }
+
+    func request(_ action: @escaping @Sendable () -> Void) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let delay: UInt64? = state.withLock { s in
+            if s.scheduled { return nil }
+            let next = Saturating.add(s.last, interval)
+            if now >= next {
+                s.last = now
+                return 0
+            }
+            s.scheduled = true
+            return next - now
+        }
+        guard let delay else { return }
+        if delay == 0 { action(); return }
+        DispatchQueue.global(qos: .userInitiated).asyncAfter(deadline: .now() + .nanoseconds(Int(delay))) { [self] in
+            state.withLock { $0.scheduled = false; $0.last = DispatchTime.now().uptimeNanoseconds }
+            action()
+        }
     }
 }

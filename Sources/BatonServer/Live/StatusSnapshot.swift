@@ -9,11 +9,17 @@ public struct StatusSnapshot: Sendable, Encodable {
     public var uptimeSeconds: Double
 }
 
-/// Packets in and out, and what was dropped (malformed, oversized or refused).
+/// Packets in and out, and what was dropped: malformed or oversized packets, packets from
+/// senders outside `--allow`, messages to no method, messages whose values were refused
+/// (out of range, wrong type), and time-tagged messages beyond the queue's bounds.
 public struct OSCCounters: Sendable, Encodable, Equatable {
     public var received = 0
     public var sent = 0
     public var malformed = 0
     public var refused = 0
     public var unknown = 0
+    public var invalid = 0
+    public var late = 0
+
+    public var dropped: Int { malformed + refused + unknown + invalid + late }
 }

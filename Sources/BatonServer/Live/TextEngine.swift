@@ -2,15 +2,18 @@ import BatonCore
 import BatonEnsemble
 import Dispatch
 import Foundation
-import Synchronization
 
-/// The text ensemble playing live on its own thread: steps at the rate cap, publishes
-/// each completed character with its dominant model, and the distributions behind it at
-/// the frame rate. Commands from any thread take effect before the next step.
+/// The text ensemble playing live on its own thread: steps at the set rate (or, in the
+/// fastest mode, as fast as the models go), never above `maximumRate`; publishes each
+/// completed character with its dominant model, and the distributions behind it at the
+/// frame rate. Commands from any thread take effect before the next step; a prime is fed
+/// in slices, so pause, reset and stop answer within a slice even during a long one.
 public final class TextEngine: @unchecked Sendable {
     public let ensemble: TextEnsemble
     public let names: [String]
     public let colours: [String]
+    /// Symbols per second the engine never exceeds, in any mode (`--max-text-rate`).
+    public let maximumRate: Double
     let hub: EventHub
 
     struct State {
@@ -18,25 +21,34 @@ public final class TextEngine: @unchecked Sendable {
         var enabled: [Bool]
         var paused = false
         var rate: Double
+        var fastest = false
         var frameRate: Double = 30
         var primeText = ""
-        var restart = true
+        /// Raised by every prime and reset; the thread restarts when it differs from the last it served.
+        var restarts = 1
+        var priming = false
         var running = true
         var symbols = 0
+        var symbolsPerSecond = 0.0
     }
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private var thread: Thread?
 
-    public init(models: [Model], hub: EventHub, rate: Double = 25, precision: WeightPrecision = .float32,
-                seed: UInt64 = UInt64.random(in: 0...UInt64.max)) {
+    /// `rate` 0 starts in the fastest mode (as `--rate 0` always did).
+    public init(models: [Model], hub: EventHub, rate: Double = 25, maximumRate: Double = LiveLimits.defaultMaximumTextRate,
+                precision: WeightPrecision = .float32, seed: UInt64 = UInt64.random(in: 0...UInt64.max)) {
         precondition(!models.isEmpty, "TextEngine needs models")
         ensemble = TextEnsemble(models: models, precision: precision, seed: seed)
         names = models.map(\.displayName)
         colours = models.enumerated().map { $1.colour ?? ModelStyle.palette[$0 % ModelStyle.palette.count] }
         self.hub = hub
-        state = Mutex(State(weights: [Float](repeating: 1, count: models.count), enabled: [Bool](repeating: true, count: models.count), rate: rate))
+        self.maximumRate = max(1, maximumRate)
+        var initial = State(weights: [Float](repeating: 1, count: models.count), enabled: [Bool](repeating: true, count: models.count),
+                            rate: rate > 0 ? min(rate, self.maximumRate) : 25)
+        initial.fastest = rate == 0
+        state = Locked(initial)
     }
 
     public func start() {
@@ -72,37 +84,25 @@ public final class TextEngine: @unchecked Sendable {
         }
         switch command {
         case .setWeights(let w):
-            guard w.count == count else { throw CommandError("/baton/weights needs \(count) weights, got \(w.count)") }
-            guard w.allSatisfy({ $0 >= 0 }) else { throw CommandError("weights must be ≥ 0") }
+            guard w.count == count else { throw CommandError("weights: \(count) weights needed (one per text model), got \(w.count)") }
             state.withLock { $0.weights = w }
         case .setWeight(let reference, let value):
             let i = try index(reference)
-            guard value >= 0 else { throw CommandError("weights must be ≥ 0") }
             state.withLock { $0.weights[i] = value }
         case .setActive(let models):
             var enabled = [Bool](repeating: false, count: count)
-            for m in models {
-                guard m >= 0, m < count else { throw CommandError("no text model \(m)") }
-                enabled[m] = true
-            }
+            for m in models { enabled[try index(.index(m))] = true }
             state.withLock { $0.enabled = enabled }
-        case .setTemperature(let t):
-            guard t > 0 else { throw CommandError("temperature must be > 0") }
-            ensemble.controls.update { $0.temperature = t }
+        case .setTemperature(let t): ensemble.controls.update { $0.temperature = t }
         case .setPooling(let p): ensemble.controls.update { $0.pooling = p }
-        case .setThreshold(let t):
-            guard t >= 0, t < 1 else { throw CommandError("threshold must be in [0, 1)") }
-            ensemble.controls.update { $0.threshold = t }
+        case .setThreshold(let t): ensemble.controls.update { $0.threshold = t }
         case .setLookahead(let l): ensemble.controls.update { $0.lookahead = l }
-        case .prime(let text): state.withLock { $0.primeText = text; $0.restart = true }
-        case .reset: state.withLock { $0.restart = true }
+        case .prime(let text): state.withLock { $0.primeText = text; $0.restarts &+= 1 }
+        case .reset: state.withLock { $0.restarts &+= 1 }
         case .pause(let paused): state.withLock { $0.paused = paused }
-        case .setRate(let r):
-            guard r >= 0 else { throw CommandError("rate must be ≥ 0") }
-            state.withLock { $0.rate = r }
-        case .setFrameRate(let r):
-            guard r >= 0, r <= 240 else { throw CommandError("frame rate must be in [0, 240]") }
-            state.withLock { $0.frameRate = r }
+        case .setRate(let r): state.withLock { $0.rate = min(r, maximumRate); $0.fastest = false }
+        case .setFastest(let on): state.withLock { $0.fastest = on }
+        case .setFrameRate(let r): state.withLock { $0.frameRate = r }
         default:
             return
         }
@@ -126,8 +126,15 @@ public final class TextEngine: @unchecked Sendable {
         public var threshold: Float
         public var lookahead: [Int]?
         public var paused: Bool
+        /// The set rate (symbols/s), kept while the fastest mode is on.
         public var rate: Double
+        public var fastest: Bool
+        public var maximumRate: Double
+        /// What the engine did over the last second.
+        public var symbolsPerSecond: Double
         public var frameRate: Double
+        public var prime: String
+        public var priming: Bool
         public var symbols: Int
     }
 
@@ -136,49 +143,81 @@ public final class TextEngine: @unchecked Sendable {
         let settings = ensemble.controls.snapshot
         return Status(models: names, colours: colours, weights: s.weights, active: s.enabled, temperature: settings.temperature,
                       pooling: settings.pooling.rawValue, threshold: settings.threshold,
-                      lookahead: settings.lookahead.map { [$0.candidates, $0.depth] }, paused: s.paused, rate: s.rate,
-                      frameRate: s.frameRate, symbols: s.symbols)
+                      lookahead: settings.lookahead.map { [$0.candidates, $0.depth] }, paused: s.paused, rate: s.rate, fastest: s.fastest,
+                      maximumRate: maximumRate, symbolsPerSecond: (s.symbolsPerSecond * 10).rounded() / 10, frameRate: s.frameRate,
+                      prime: s.primeText, priming: s.priming, symbols: s.symbols)
+    }
+
+    /// Nanoseconds between steps in the current mode.
+    private static func interval(_ s: State, maximumRate: Double) -> UInt64 {
+        Saturating.nanoseconds(1 / (s.fastest ? maximumRate : min(s.rate, maximumRate)))
     }
 
     private func run() {
         var assembler = UTF8Assembler()
-        var due = DispatchTime.now().uptimeNanoseconds
-        var nextFrame = due
+        var served = 0
+        var anchor = DispatchTime.now().uptimeNanoseconds
+        var nextFrame = anchor
         var frame = 0
+        var meter = RateMeter(start: anchor)
         pushWeights()
         while true {
-            let s = state.withLock { s -> State in
-                let copy = s
-                s.restart = false
-                return copy
-            }
+            let s = state.withLock { $0 }
             guard s.running else { break }
-            if s.restart {
-                ensemble.prime(Array(s.primeText.utf8))
+            if s.restarts != served {
+                served = s.restarts
+                restart(from: s.primeText, request: served)
                 assembler = UTF8Assembler()
+                anchor = DispatchTime.now().uptimeNanoseconds
+                continue
             }
+            var now = DispatchTime.now().uptimeNanoseconds
+            record(meter.update(symbols: s.symbols, now: now))
             if s.paused || !s.enabled.contains(true) {
                 _ = wake.wait(timeout: .now() + .milliseconds(100))
-                due = DispatchTime.now().uptimeNanoseconds
+                anchor = DispatchTime.now().uptimeNanoseconds
+                continue
+            }
+            let due = Saturating.add(anchor, Self.interval(s, maximumRate: maximumRate))
+            if due > now {
+                // Woken early by a command: look at the state again; never step before time.
+                _ = wake.wait(timeout: DispatchTime(uptimeNanoseconds: due))
                 continue
             }
             let symbol = ensemble.step()
             let text = assembler.push(symbol.byte)
             if !text.isEmpty { hub.publish(.symbol(text: text, model: symbol.dominant, shares: symbol.shares)) }
             state.withLock { $0.symbols += 1 }
-            let now = DispatchTime.now().uptimeNanoseconds
+            now = DispatchTime.now().uptimeNanoseconds
             if s.frameRate > 0, now >= nextFrame {
                 frame += 1
                 hub.publish(.distributions(distributionFrame(frame, symbol: Int(symbol.byte))))
-                nextFrame = now + UInt64(1e9 / s.frameRate)
+                nextFrame = Saturating.add(now, Saturating.nanoseconds(1 / s.frameRate))
             }
-            if s.rate > 0 {
-                due += UInt64(1e9 / s.rate)
-                if due + 1_000_000_000 < now { due = now }  // after a stall, do not burst to catch up
-                if due > now { _ = wake.wait(timeout: DispatchTime(uptimeNanoseconds: due)) }
-            }
+            // After a stall (a long lookahead step, a busy machine), carry on from now rather than burst.
+            anchor = now > Saturating.add(due, 1_000_000_000) ? now : due
         }
         finished.signal()
+    }
+
+    private func record(_ rate: Double?) {
+        if let rate { state.withLock { $0.symbolsPerSecond = rate } }
+    }
+
+    /// Primes the ensemble with `text`, announcing it in the stream. The prime is fed in
+    /// slices; between slices a pause holds it, and a newer prime, a reset or stop ends it.
+    private func restart(from text: String, request: Int) {
+        hub.publish(.prime(text: text))
+        state.withLock { $0.priming = true }
+        ensemble.prime(Array(text.utf8)) { [self] in
+            while true {
+                let (running, restarts, paused) = state.withLock { ($0.running, $0.restarts, $0.paused) }
+                if !running || restarts != request { return true }
+                if !paused { return false }
+                _ = wake.wait(timeout: .now() + .milliseconds(50))
+            }
+        }
+        state.withLock { $0.priming = false }
     }
 
     private func distributionFrame(_ frame: Int, symbol: Int) -> DistributionFrame {
@@ -187,5 +226,23 @@ public final class TextEngine: @unchecked Sendable {
         for (k, i) in ensemble.lastActive.enumerated() { weights[i] = ensemble.lastWeights[k] }
         return DistributionFrame(frame: frame, symbol: symbol, weights: weights, joint: ensemble.jointDistribution,
                                  models: names.indices.map { active.contains($0) ? ensemble.distribution(of: $0) : [] })
+    }
+}
+
+/// Symbols per second over the last second or so, for the status readout.
+struct RateMeter {
+    private var windowStart: UInt64
+    private var windowSymbols = 0
+
+    init(start: UInt64) { windowStart = start }
+
+    /// The rate when a window of at least a second has closed, nil otherwise.
+    mutating func update(symbols: Int, now: UInt64) -> Double? {
+        let elapsed = now &- windowStart
+        guard now > windowStart, elapsed >= 1_000_000_000 else { return nil }
+        let rate = Double(symbols - windowSymbols) / (Double(elapsed) / 1e9)
+        windowStart = now
+        windowSymbols = symbols
+        return rate
     }
 }

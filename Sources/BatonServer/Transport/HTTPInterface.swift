@@ -19,58 +19,59 @@ public struct BatonRequestContext: RequestContext, WebSocketRequestContext {
 }
 
 /// HTTP and WebSocket: the JSON API, the live WebSocket stream and the Studio's files.
+/// Every request passes the `AccessPolicy` first; bodies are decoded into typed requests
+/// (`ClientMessage`, `StrokeRequest`, the Workshop requests); refusals are 400s with
+/// `{"error": "…"}`.
 enum HTTPInterface {
     static let maximumWebSocketMessage = 1 << 20
 
-    static func router(session: LiveSession, catalog: [ModelSummary], token: String?, studio: String?, logger: Logger) -> Router<BatonRequestContext> {
+    static func router(session: LiveSession, catalog: [ModelSummary], access: AccessPolicy, studio: String?, logger: Logger) -> Router<BatonRequestContext> {
         let router = Router(context: BatonRequestContext.self)
-        if let token { router.add(middleware: TokenMiddleware(token: token)) }
+        router.add(middleware: AccessMiddleware(policy: access))
         if let studio { router.add(middleware: FileMiddleware(studio, cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true, logger: logger)) }
+        let workshop = session.workshop
 
-        router.get("/api/status") { _, _ in JSONResponse(LiveEvent.encode(session.status)) }
-        router.get("/api/models") { _, _ in JSONResponse(LiveEvent.encode(catalog)) }
-        router.get("/api/logs") { _, _ in JSONResponse(LiveEvent.encode(session.workshop.listLogs())) }
-        router.get("/api/datasets") { _, _ in JSONResponse(LiveEvent.encode(session.workshop.listDatasets())) }
-        router.get("/api/trained") { _, _ in JSONResponse(LiveEvent.encode(session.workshop.listModels())) }
-        router.get("/api/train") { _, _ in JSONResponse(LiveEvent.encode(session.workshop.trainingStatus)) }
+        router.get("/api/status") { _, _ in JSONResponse(session.status) }
+        router.get("/api/models") { _, _ in JSONResponse(catalog) }
+        router.get("/api/logs") { _, _ in try await answer(workshop) { workshop.listLogs() } }
+        router.get("/api/datasets") { _, _ in try await answer(workshop) { workshop.listDatasets() } }
+        router.get("/api/trained") { _, _ in try await answer(workshop) { workshop.listModels() } }
+        router.get("/api/train") { _, _ in JSONResponse(workshop.trainingStatus) }
         router.post("/api/datasets") { request, context in
-            let body = try await jsonBody(request, context)
-            return try respond { JSONResponse(LiveEvent.encode(try session.workshop.buildDataset(name: body["name"] as? String))) }
+            let body = try await decodeBody(DatasetRequest.self, request, context)
+            return try await answer(workshop) { try workshop.buildDataset(body) }
         }
         router.post("/api/train") { request, context in
-            let body = try await jsonBody(request, context)
-            guard let dataset = body["dataset"] as? String else { return JSONResponse.error("train needs a \"dataset\"") }
-            let size = body["size"] as? String ?? "s", minutes = (body["minutes"] as? NSNumber)?.doubleValue ?? 2
-            return try respond {
-                JSONResponse(LiveEvent.encode(try session.workshop.startTraining(dataset: dataset, size: size, minutes: minutes, name: body["name"] as? String)))
-            }
+            let body = try await decodeBody(TrainRequest.self, request, context)
+            return try await answer(workshop) { try workshop.startTraining(body) }
         }
         router.post("/api/train/cancel") { _, _ in
-            session.workshop.cancelTraining()
-            return JSONResponse("{\"ok\":true}")
+            workshop.cancelTraining()
+            return JSONResponse(["ok": true])
         }
         router.post("/api/instrument/model") { request, context in
-            let body = try await jsonBody(request, context)
-            guard let name = body["name"] as? String else { return JSONResponse.error("needs the \"name\" of a trained model") }
+            let body = try await decodeBody(ModelSwitchRequest.self, request, context)
             guard let instrument = session.instrument else { return JSONResponse.error("no instrument is running") }
-            let path = (session.workshop.models as NSString).appendingPathComponent((name as NSString).lastPathComponent)
-            return try respond {
+            let path = workshop.modelFile(named: body.name)
+                ?? catalog.first { $0.kind == "control" && ($0.name == body.name || $0.file == body.name) }?.path
+            guard let path else {
+                return JSONResponse.error("no control model '\(body.name)': give a file name from GET /api/trained or a control model from GET /api/models")
+            }
+            return try await answer(workshop) {
                 try instrument.load(try Model.load(path: path), file: path)
-                session.hub.publish(.status(session.status))
-                return JSONResponse(LiveEvent.encode(session.status))
+                session.publishStatus()
+                return session.status
             }
         }
         router.post("/api/command") { request, context in
-            let body = try await jsonBody(request, context)
-            return try respond {
-                guard let command = try LiveCommand.command(json: body) else { throw CommandError("unknown command type \(body["type"] ?? "")") }
-                try session.apply(command)
-                return JSONResponse(LiveEvent.encode(session.status))
-            }
+            let message = try await decodeBody(ClientMessage.self, request, context)
+            guard case .command(let command) = message else { return JSONResponse.error("/api/command takes live commands; strokes go to /api/strokes") }
+            do throws(CommandError) { try session.apply(command) } catch { return JSONResponse.error(error.description) }
+            return JSONResponse(session.status)
         }
         router.post("/api/strokes") { request, context in
-            let body = try await jsonBody(request, context)
-            return try await continuation(session: session, body: body).map { JSONResponse($0) } ?? JSONResponse.error("no stroke model is loaded")
+            let body = try await decodeBody(StrokeRequest.self, request, context)
+            return JSONResponse(raw: await continuation(session: session, request: body))
         }
         router.ws("/ws") { inbound, outbound, _ in
             try await WebSocketSession(session: session, logger: logger).run(inbound: inbound, outbound: outbound)
@@ -78,90 +79,72 @@ enum HTTPInterface {
         return router
     }
 
-    static func jsonBody(_ request: Request, _ context: BatonRequestContext) async throws -> [String: Any] {
+    /// A typed request body: JSON (an empty body reads as `{}`), at most `maxUploadSize`.
+    static func decodeBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: BatonRequestContext) async throws -> T {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        guard buffer.readableBytes > 0 else { return [:] }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any] else {
-            throw HTTPError(.badRequest, message: "the body is not a JSON object")
+        if buffer.readableBytes > 0, !(request.headers[.contentType].map(AccessPolicy.isJSON) ?? false) {
+            throw JSONResponse.error("request bodies are JSON: send Content-Type: application/json", status: .unsupportedMediaType)
         }
-        return object
-    }
-
-    /// Runs `body`; user errors become a 400 with `{"error": …}`.
-    static func respond(_ body: () throws -> JSONResponse) throws -> JSONResponse {
-        do { return try body() } catch let error as HTTPError { throw error } catch {
-            return JSONResponse.error("\(error)")
+        do {
+            return try WireJSON.decode(T.self, from: buffer.readableBytes > 0 ? Array(buffer.readableBytesView) : Array("{}".utf8))
+        } catch {
+            throw JSONResponse.error(error.description)
         }
     }
 
-    /// A stroke continuation for a JSON request, as JSON (`{"type":"strokes","samples":[…]}`), off the event loop.
-    static func continuation(session: LiveSession, body: [String: Any]) async throws -> String? {
-        guard let strokes = session.strokes else { return nil }
-        let points = (body["points"] as? [[Any]] ?? []).map { $0.map { ($0 as? NSNumber)?.floatValue ?? .nan } }
-        func number(_ key: String, _ fallback: Double) -> Double { (body[key] as? NSNumber)?.doubleValue ?? fallback }
-        let request = StrokeEngine.Request(
-            points: points, steps: Int(number("steps", 100)), samples: Int(number("samples", 1)),
-            weights: (body["weights"] as? [NSNumber])?.map(\.floatValue),
-            piTemperature: Float(number("piTemperature", 0.7)), sigmaTemperature: Float(number("sigmaTemperature", 0.7)),
-            seed: (body["seed"] as? NSNumber)?.uint64Value ?? UInt64.random(in: 0...UInt64.max))
-        let id = body["id"].map { "\($0)" } ?? "null"
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                do {
-                    let samples = try strokes.continueStrokes(request)
-                    let json = samples.map { sample in "[" + sample.map { LiveEvent.numbers($0, digits: 5) }.joined(separator: ",") + "]" }
-                    continuation.resume(returning: "{\"type\":\"strokes\",\"id\":\(LiveEvent.quote(id)),\"samples\":[\(json.joined(separator: ","))]}")
-                } catch {
-                    continuation.resume(returning: "{\"type\":\"error\",\"id\":\(LiveEvent.quote(id)),\"message\":\(LiveEvent.quote("\(error)"))}")
-                }
-            }
+    /// Runs Workshop file work off the async executor; what a user caused becomes a 400
+    /// whose message names workspace files by their relative paths.
+    static func answer<T: Encodable & Sendable>(_ workshop: Workshop, _ body: @escaping @Sendable () throws -> T) async throws -> JSONResponse {
+        do {
+            return JSONResponse(try await Blocking.run(body))
+        } catch let error as JSONResponse {
+            throw error
+        } catch {
+            return JSONResponse.error(workshop.redact("\(error)"))
+        }
+    }
+
+    /// A stroke continuation as the JSON the WebSocket and `/api/strokes` answer, computed off the executor.
+    static func continuation(session: LiveSession, request: StrokeRequest) async -> String {
+        guard let strokes = session.strokes else { return WireJSON.encode(WireJSON.ErrorBody.webSocket("no stroke model is loaded", id: request.id)) }
+        do {
+            let samples = try await Blocking.run { try strokes.continueStrokes(request) }
+            return WireJSON.encode(StrokesWire(id: request.id, samples: samples.map { $0.map { RoundedNumbers($0, digits: 5) } }))
+        } catch {
+            return WireJSON.encode(WireJSON.ErrorBody.webSocket("\(error)", id: request.id))
         }
     }
 }
 
-/// A JSON body with the right content type.
-struct JSONResponse: ResponseGenerator {
+struct StrokesWire: Encodable {
+    let type = "strokes"
+    var id: String?
+    var samples: [[RoundedNumbers]]
+}
+
+/// A JSON answer with the right content type; thrown, it answers a refusal.
+struct JSONResponse: ResponseGenerator, HTTPResponseError {
     var json: String
     var status: HTTPResponse.Status = .ok
 
-    init(_ json: String, status: HTTPResponse.Status = .ok) {
+    init(_ value: some Encodable, status: HTTPResponse.Status = .ok) {
+        json = WireJSON.encode(value)
+        self.status = status
+    }
+
+    init(raw json: String, status: HTTPResponse.Status = .ok) {
         self.json = json
         self.status = status
     }
 
-    static func error(_ message: String) -> JSONResponse {
-        JSONResponse("{\"error\":\(LiveEvent.quote(message))}", status: .badRequest)
+    static func error(_ message: String, status: HTTPResponse.Status = .badRequest) -> JSONResponse {
+        JSONResponse(WireJSON.ErrorBody.http(message), status: status)
     }
 
-    func response(from request: Request, context: some RequestContext) throws -> Response {
+    var response: Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
                  body: .init(byteBuffer: ByteBuffer(string: json)))
     }
-}
 
-/// With `--listen` on a non-loopback address, the API and the WebSocket need the token
-/// printed at start-up (`?token=…` or `Authorization: Bearer …`); the Studio's files do not.
-struct TokenMiddleware: RouterMiddleware {
-    typealias Context = BatonRequestContext
-    let token: String
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
-        guard path.hasPrefix("/api") || path.hasPrefix("/ws") else { return try await next(request, context) }
-        let given = request.uri.queryParameters.get("token")
-            ?? request.headers[.authorization].map { String($0.drop { $0 != " " }.dropFirst()) }
-        guard let given, Self.equal(given, token) else {
-            throw HTTPError(.unauthorized, message: "this server needs the token printed when it started (?token=…)")
-        }
-        return try await next(request, context)
-    }
-
-    /// Compares in time independent of where the strings differ.
-    static func equal(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for i in x.indices { difference |= x[i] ^ y[i] }
-        return difference == 0
-    }
+    func response(from request: Request, context: some RequestContext) throws -> Response { response }
 }

@@ -3,7 +3,8 @@ import HummingbirdWebSocket
 import Logging
 
 /// One WebSocket client: receives every live event as JSON, and sends commands and requests
-/// as JSON (docs/protocol.md). Bad messages get an `error` reply; the connection stays open.
+/// as JSON (docs/protocol.md), decoded into a `ClientMessage`. Refused messages get an
+/// `error` reply naming the field; the connection stays open.
 struct WebSocketSession {
     let session: LiveSession
     let logger: Logger
@@ -30,22 +31,26 @@ struct WebSocketSession {
 
     /// A reply for requests and errors; nil when a command needs none (its effect arrives as events).
     func handle(_ text: String) async -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            return error("messages are JSON objects with a \"type\"")
-        }
-        if object["type"] as? String == "strokes" {
-            return (try? await HTTPInterface.continuation(session: session, body: object)) ?? error("no stroke model is loaded")
-        }
-        if object["type"] as? String == "status" { return LiveEvent.status(session.status).json }
+        let message: ClientMessage
         do {
-            guard let command = try LiveCommand.command(json: object) else { return error("unknown message type \(object["type"] ?? "")") }
-            try session.apply(command)
-            return nil
+            message = try ClientMessage.decode(Array(text.utf8))
         } catch {
-            logger.debug("WebSocket command refused: \(error)")
-            return self.error("\(error)")
+            logger.debug("WebSocket message refused: \(error)")
+            return Self.error(error.description)
+        }
+        switch message {
+        case .status: return LiveEvent.status(session.status).json
+        case .strokes(let request): return await HTTPInterface.continuation(session: session, request: request)
+        case .command(let command):
+            do {
+                try session.apply(command)
+                return nil
+            } catch {
+                logger.debug("WebSocket command refused: \(error)")
+                return Self.error(error.description)
+            }
         }
     }
 
-    func error(_ message: String) -> String { "{\"type\":\"error\",\"message\":\(LiveEvent.quote(message))}" }
+    static func error(_ message: String) -> String { WireJSON.encode(WireJSON.ErrorBody.webSocket(message)) }
 }

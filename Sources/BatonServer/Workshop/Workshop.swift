@@ -1,23 +1,37 @@
 import BatonCore
 import BatonTraining
 import Foundation
-import Synchronization
 
 /// The performer's files: session logs, datasets built from them, and models trained on
 /// those — with the steps that connect them (IMPSY's "log → dataset → model" loop), for
-/// the Studio's instrument page and its HTTP API.
+/// the Studio's instrument page and its HTTP API. Everything here does file work: callers
+/// on an async executor run it with `Blocking.run`.
 public final class Workshop: Sendable {
+    public let root: String
     public let logs: String, datasets: String, models: String
     let hub: EventHub
-    private let job = Mutex<TrainingJob?>(nil)
+    /// Files the server has loaded (standardised paths): never overwritten without `overwrite`.
+    let loadedFiles: Set<String>
 
-    public init(root: String, logs: String? = nil, hub: EventHub) {
+    /// Training is one state machine under one lock, so two requests cannot both start a
+    /// job and a cancel always reaches the job that runs (or is being prepared).
+    struct Training {
+        var preparing = false
+        var cancelWhilePreparing = false
+        var job: TrainingJob?
+    }
+    private let training = Locked(Training())
+
+    public init(root: String, logs: String? = nil, hub: EventHub, loadedFiles: [String] = []) {
+        self.root = root
         self.logs = logs ?? (root as NSString).appendingPathComponent("logs")
         datasets = (root as NSString).appendingPathComponent("datasets")
         models = (root as NSString).appendingPathComponent("models")
         self.hub = hub
+        self.loadedFiles = Set(loadedFiles.map(Self.standardised))
     }
 
+    /// A file as the API shows it: its path relative to the workspace, never an absolute one.
     public struct FileEntry: Sendable, Codable, Equatable {
         public var name: String
         public var path: String
@@ -25,135 +39,127 @@ public final class Workshop: Sendable {
         public var modified: String
     }
 
-    public func listLogs() -> [FileEntry] { list(logs, suffixes: [".csv", ".log"]) }
-    public func listDatasets() -> [FileEntry] { list(datasets, suffixes: [".npz"]) }
-    public func listModels() -> [FileEntry] { list(models, suffixes: [".safetensors"]).filter { !$0.name.hasSuffix(".state.safetensors") } }
+    public func listLogs() -> [FileEntry] { list(logs, under: "logs", suffixes: [".csv", ".log"]) }
+    public func listDatasets() -> [FileEntry] { list(datasets, under: "datasets", suffixes: [".npz"]) }
+    public func listModels() -> [FileEntry] {
+        list(models, under: "models", suffixes: [".safetensors"]).filter { !$0.name.hasSuffix(".state.safetensors") }
+    }
 
-    private func list(_ folder: String, suffixes: [String]) -> [FileEntry] {
+    private func list(_ folder: String, under label: String, suffixes: [String]) -> [FileEntry] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let formatter = ISO8601DateFormatter()
         return names.filter { n in suffixes.contains { n.hasSuffix($0) } }.sorted().compactMap { name in
             let path = (folder as NSString).appendingPathComponent(name)
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
             let date = (attributes[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0)
-            return FileEntry(name: name, path: path, bytes: (attributes[.size] as? NSNumber)?.intValue ?? 0,
-                             modified: ISO8601DateFormatter().string(from: date))
+            return FileEntry(name: name, path: label + "/" + name, bytes: (attributes[.size] as? NSNumber)?.intValue ?? 0,
+                             modified: formatter.string(from: date))
         }
     }
 
     /// Builds a dataset from every session log (the performer's rows) into `datasets/NAME.npz`.
-    public func buildDataset(name: String?) throws -> FileEntry {
+    public func buildDataset(_ request: DatasetRequest) throws -> FileEntry {
+        let stem = request.name ?? "sessions-\(SessionLog.timestamp(Date()).prefix(19).replacingOccurrences(of: ":", with: "-"))"
+        let path = (datasets as NSString).appendingPathComponent(stem + ".npz")
+        try refuseOverwriting(path, shown: "datasets/\(stem).npz", unless: request.overwrite)
         let (events, _) = try InteractionLogs.dataset(folder: logs)
         try FileManager.default.createDirectory(atPath: datasets, withIntermediateDirectories: true)
-        let stem = Self.safeName(name ?? "sessions-\(SessionLog.timestamp(Date()).prefix(19).replacingOccurrences(of: ":", with: "-"))")
-        let path = (datasets as NSString).appendingPathComponent(stem + ".npz")
         try events.write(npz: path)
-        return listDatasets().first { $0.path == path } ?? FileEntry(name: stem + ".npz", path: path, bytes: 0, modified: "")
-    }
-
-    static func safeName(_ text: String) -> String {
-        String(text.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }.prefix(80))
+        return listDatasets().first { $0.name == stem + ".npz" } ?? FileEntry(name: stem + ".npz", path: "datasets/\(stem).npz", bytes: 0, modified: "")
     }
 
     /// Starts training a control model on `datasets/DATASET` in the background; progress is
-    /// published as `training` events and the model lands in `models/`.
-    public func startTraining(dataset: String, size: String, minutes: Double, name: String?) throws -> TrainingJobStatus {
-        guard minutes > 0, minutes <= 600 else { throw CommandError("minutes must be in (0, 600]") }
-        let datasetPath = (datasets as NSString).appendingPathComponent((dataset as NSString).lastPathComponent)
-        if let running = job.withLock({ $0 }), running.status.state == "running" {
-            throw CommandError("a training job is already running (\(running.status.model))")
+    /// published as `training` events and the model lands in `models/`. Blocks while the
+    /// dataset loads (call it off the async executor).
+    public func startTraining(_ request: TrainRequest) throws -> TrainingJobStatus {
+        try training.withLock { t throws(CommandError) in
+            if t.preparing || t.job?.isRunning == true {
+                throw CommandError("a training job is already running (\(t.job.map { ($0.status.model as NSString).lastPathComponent } ?? "starting")); cancel it first")
+            }
+            t.preparing = true
+            t.cancelWhilePreparing = false
         }
+        do {
+            let job = try prepareJob(request)
+            let cancelled = training.withLock { t -> Bool in
+                t.preparing = false
+                t.job = job
+                return t.cancelWhilePreparing
+            }
+            if cancelled { job.cancel() }
+            job.start()
+            return job.status
+        } catch {
+            training.withLock { $0.preparing = false }
+            throw error
+        }
+    }
+
+    private func prepareJob(_ request: TrainRequest) throws -> TrainingJob {
+        let datasetPath = (datasets as NSString).appendingPathComponent(request.dataset)
+        let stem = request.name ?? ((request.dataset as NSString).deletingPathExtension + "-" + request.size)
+        let out = (models as NSString).appendingPathComponent(stem + ".safetensors")
+        try refuseOverwriting(out, shown: "models/\(stem).safetensors", unless: request.overwrite)
         let data = try SequenceSet.load(npz: datasetPath)
-        let preset = try SizePreset.named(size, for: .control)
+        let preset = try SizePreset.named(request.size, for: .control)
         var options = TrainingOptions()
         options.window = 50
-        options.maxMinutes = minutes
+        options.maxMinutes = request.minutes
         options.schedule = .cosine
         options.dropout = preset.dropout
         options.threads = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
-        let stem = Self.safeName(name ?? ((dataset as NSString).deletingPathExtension + "-" + size))
         try FileManager.default.createDirectory(atPath: models, withIntermediateDirectories: true)
-        let out = (models as NSString).appendingPathComponent(stem + ".safetensors")
         let plan = try ContinuousTrainingPlan.make(
             kind: .control, data: data, ownValidation: nil, path: datasetPath, preset: preset, mixtures: 5, splitPause: 5,
             options: options, metadata: [MetadataKey.name: stem, MetadataKey.colour: ModelStyle.defaultColour(for: stem),
-                                         MetadataKey.corpus: (datasetPath as NSString).lastPathComponent, "size": size],
+                                         MetadataKey.corpus: request.dataset, "size": request.size],
             start: nil)
         let trainer = Trainer(model: plan.model, train: plan.trainWindows, validation: plan.validationWindows, options: options,
                               paths: TrainingPaths(model: out))
-        let running = TrainingJob(model: out, dataset: dataset, trainer: trainer, hub: hub)
-        job.withLock { $0 = running }
-        running.start()
-        return running.status
+        return TrainingJob(model: stem + ".safetensors", dataset: request.dataset, trainer: trainer, hub: hub, redact: { [self] in redact($0) })
     }
 
-    public func cancelTraining() { job.withLock { $0 }?.cancel() }
-
-    public var trainingStatus: TrainingJobStatus? { job.withLock { $0 }?.status }
-}
-
-/// What the Studio shows of a training job.
-public struct TrainingJobStatus: Sendable, Codable, Equatable {
-    public var model: String
-    public var dataset: String
-    /// running, finished, failed or cancelled.
-    public var state: String
-    public var epoch: Int = 0
-    public var step: Int = 0
-    public var trainLoss: Double?
-    public var validationLoss: Double?
-    public var bestValidationLoss: Double?
-    public var eventsPerSecond: Double = 0
-    public var elapsedSeconds: Double = 0
-    public var remainingSeconds: Double?
-    public var message: String?
-}
-
-/// One background training run.
-final class TrainingJob: @unchecked Sendable {
-    private let trainer: Trainer
-    private let hub: EventHub
-    private let state: Mutex<TrainingJobStatus>
-    private let cancelled = Atomic<Bool>(false)
-
-    init(model: String, dataset: String, trainer: Trainer, hub: EventHub) {
-        self.trainer = trainer
-        self.hub = hub
-        state = Mutex(TrainingJobStatus(model: model, dataset: dataset, state: "running"))
-    }
-
-    var status: TrainingJobStatus { state.withLock { $0 } }
-
-    func cancel() { cancelled.store(true, ordering: .relaxed) }
-
-    func start() {
-        let thread = Thread { [self] in
-            var lastPublish = Date.distantPast
-            do {
-                let summary = try trainer.run(progress: { p in
-                    let status = self.state.withLock { s -> TrainingJobStatus in
-                        s.epoch = p.epoch; s.step = p.step
-                        s.trainLoss = p.trainLoss.isFinite ? p.trainLoss : nil
-                        s.validationLoss = p.validationLoss; s.bestValidationLoss = p.bestValidationLoss
-                        s.eventsPerSecond = p.symbolsPerSecond; s.elapsedSeconds = p.elapsedSeconds; s.remainingSeconds = p.remainingSeconds
-                        return s
-                    }
-                    if p.validated || Date().timeIntervalSince(lastPublish) > 0.5 {
-                        lastPublish = Date()
-                        self.hub.publish(.training(status))
-                    }
-                }, shouldStop: { self.cancelled.load(ordering: .relaxed) })
-                state.withLock { s in
-                    s.state = summary.reason == .interrupted ? "cancelled" : "finished"
-                    s.remainingSeconds = nil
-                    s.bestValidationLoss = summary.bestValidationLoss
-                    s.message = summary.reason.rawValue
-                }
-            } catch {
-                state.withLock { $0.state = "failed"; $0.message = "\(error)"; $0.remainingSeconds = nil }
-            }
-            hub.publish(.training(status))
+    /// An existing file, or one the server has loaded, is replaced only when asked.
+    private func refuseOverwriting(_ path: String, shown: String, unless overwrite: Bool) throws(CommandError) {
+        guard !overwrite else { return }
+        if loadedFiles.contains(Self.standardised(path)) {
+            throw CommandError("\(shown) is loaded by this server; choose another name (or send \"overwrite\": true)")
         }
-        thread.name = "baton.training"
-        thread.start()
+        if FileManager.default.fileExists(atPath: path) {
+            throw CommandError("\(shown) exists; choose another name (or send \"overwrite\": true)")
+        }
+    }
+
+    /// Stops the running job (the best model so far is kept), or the one being prepared.
+    public func cancelTraining() {
+        let job = training.withLock { t -> TrainingJob? in
+            if t.preparing { t.cancelWhilePreparing = true }
+            return t.job
+        }
+        job?.cancel()
+    }
+
+    public var trainingStatus: TrainingJobStatus? { training.withLock { $0.job }?.status }
+
+    /// A workspace file name from a request: no folders, nothing hidden.
+    public func modelFile(named name: String) -> String? {
+        let file = (name as NSString).lastPathComponent
+        guard file == name, !file.hasPrefix("."), file.hasSuffix(".safetensors") else { return nil }
+        let path = (models as NSString).appendingPathComponent(file)
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    /// A message with the workspace's location taken out, so API answers never show
+    /// absolute paths (`/home/me/baton-workspace/datasets/x.npz` → `datasets/x.npz`).
+    public func redact(_ message: String) -> String {
+        var text = message
+        for prefix in Set([Self.standardised(root), root]) where !prefix.isEmpty {
+            text = text.replacingOccurrences(of: prefix + "/", with: "")
+        }
+        return text
+    }
+
+    static func standardised(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 }

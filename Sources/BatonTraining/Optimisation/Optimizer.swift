@@ -24,8 +24,10 @@ public struct Optimizer: Sendable {
         secondMoment = [Float](repeating: 0, count: parameterCount)
     }
 
-    /// Restores saved moments (for --resume).
+    /// Restores saved moments (for --resume; `TrainingCheckpoint` has validated them).
     public init(kind: OptimizerKind, step: Int, firstMoment: [Float], secondMoment: [Float]) {
+        precondition(firstMoment.count == (kind == .adam ? secondMoment.count : 0) && step >= 0,
+                     "optimizer: \(kind) with \(firstMoment.count) first and \(secondMoment.count) second moments at step \(step)")
         self.kind = kind
         self.step = step
         self.firstMoment = firstMoment
@@ -35,8 +37,9 @@ public struct Optimizer: Sendable {
     /// θ ← θ − update(g) at learning rate `rate`. `weightDecay` λ shrinks the weights
     /// first, decoupled from the gradient (θ ← θ·(1 − rate·λ), AdamW: Loshchilov & Hutter 2019).
     public mutating func update(_ parameters: inout [Float], gradients: [Float], rate: Float, weightDecay: Float = 0) {
-        precondition(parameters.count == gradients.count && secondMoment.count == parameters.count,
-                     "optimizer: \(parameters.count) parameters, \(gradients.count) gradients, \(secondMoment.count) moments")
+        precondition(parameters.count == gradients.count && secondMoment.count == parameters.count
+                     && firstMoment.count == (kind == .adam ? parameters.count : 0),
+                     "optimizer: \(parameters.count) parameters, \(gradients.count) gradients, \(firstMoment.count)/\(secondMoment.count) moments")
         step += 1
         let n = parameters.count
         let shrink = 1 - rate * weightDecay

@@ -42,6 +42,7 @@ public final class Trainer {
     /// Runs until a budget, early stopping, or `shouldStop()` returns true (checked after
     /// every step; Ctrl-C sets it). Reports progress after every step.
     public func run(progress: (TrainingProgress) -> Void, shouldStop: () -> Bool) throws(TrainingError) -> TrainingSummary {
+        try options.validate()
         let result = withoutActuallyEscaping(progress) { progress in
             Result { () throws(TrainingError) in try run(TrainingLoop(trainer: self, progress: progress), shouldStop: shouldStop) }
         }
@@ -122,7 +123,7 @@ public final class Trainer {
         var summary: [String: Any] = [
             "steps": position.step, "epochs": (epochFraction() * 100).rounded() / 100, "seconds": seconds.rounded(),
             "batch": train.rows, "window": train.steps, "optimizer": options.optimizer.rawValue,
-            "learning_rate": Double(options.learningRate), "dropout": Double(options.dropout), "seed": Int(options.seed),
+            "learning_rate": Double(options.learningRate), "dropout": Double(options.dropout), "seed": NSNumber(value: options.seed),
         ]
         if options.lockedDropout { summary["locked_dropout"] = true }
         if options.weightDrop > 0 { summary["weight_drop"] = Double(options.weightDrop) }

@@ -64,4 +64,34 @@ public struct TrainingOptions: Sendable {
     public var dropoutSettings: DropoutSettings {
         DropoutSettings(layers: dropout, locked: lockedDropout, recurrentWeights: weightDrop, symbols: symbolDropout)
     }
+
+    /// Batch rows × window steps per batch at most: activations grow with it (about
+    /// 4 bytes × 10 × units per position and layer).
+    public static let maximumPositionsPerBatch = 1 << 20
+
+    /// Refuses settings training cannot run with (the CLI and the Workshop both call it,
+    /// and `Trainer.run` does before it starts). Names are the CLI's options.
+    public func validate() throws(TrainingError) {
+        func check(_ ok: Bool, _ name: String, _ value: CustomStringConvertible, _ allowed: String) throws(TrainingError) {
+            guard ok else { throw .invalidSetting(name: name, value: value.description, allowed: allowed) }
+        }
+        try check((1...4096).contains(batchSize), "batch", batchSize, "1–4096")
+        try check((1...16384).contains(window), "window", window, "1–16384")
+        try check(batchSize * window <= Self.maximumPositionsPerBatch, "batch × window", batchSize * window,
+                  "at most \(Self.maximumPositionsPerBatch) positions per batch")
+        try check(learningRate.isFinite && learningRate > 0, "lr", learningRate, "a positive number")
+        try check(clipNorm.isFinite && clipNorm >= 0, "clip", clipNorm, "0 (off) or a positive number")
+        try check(dropout >= 0 && dropout < 1, "dropout", dropout, "in [0, 1)")
+        try check(validationFraction > 0 && validationFraction < 0.9, "validation", validationFraction, "in (0, 0.9)")
+        try check(validateEvery.map { $0 >= 1 } ?? true, "validate-every", validateEvery ?? 0, "1 or more steps")
+        try check(patience >= 1, "patience", patience, "1 or more validations")
+        try check(maxEpochs.map { $0 >= 1 } ?? true, "epochs", maxEpochs ?? 0, "1 or more")
+        try check(maxMinutes.map { $0.isFinite && $0 > 0 } ?? true, "minutes", maxMinutes ?? 0, "a positive number")
+        try check((1...256).contains(threads), "threads", threads, "1–256")
+        try check(weightDrop >= 0 && weightDrop < 1, "weight-drop", weightDrop, "in [0, 1)")
+        try check(symbolDropout >= 0 && symbolDropout < 1, "symbol-dropout", symbolDropout, "in [0, 1)")
+        try check(weightDecay.isFinite && weightDecay >= 0, "weight-decay", weightDecay, "0 (off) or a positive number")
+        try check(averaging >= 0 && averaging < 1, "average", averaging, "in [0, 1)")
+        try check(warmupSteps >= 0, "warmup", warmupSteps, "0 or more steps")
+    }
 }

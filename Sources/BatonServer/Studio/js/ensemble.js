@@ -181,7 +181,7 @@ function applyStatus(status) {
   if (!pad.pressed) pad.setWeights(weights, active);
   temperature.set(t.temperature);
   threshold.set(t.threshold);
-  rate.set(t.rate);
+  rate.set(t.fastest ? 0 : t.rate);  // the slider's left end shows the fastest mode
   for (const radio of $$('input[name=pooling]')) radio.checked = radio.value === t.pooling;
   if (document.activeElement !== lookaheadOn) lookaheadOn.checked = Array.isArray(t.lookahead);
   if (Array.isArray(t.lookahead)) { candidates.set(t.lookahead[0]); depth.set(t.lookahead[1]); }

@@ -37,7 +37,7 @@ function render(models, status) {
     h('td', {}, h('span', { class: 'tag' }, m.kind)),
     h('td', { class: 'n' }, `${m.layers} × ${m.units}`),
     h('td', { class: 'n opt' }, formatCount(m.parameters)),
-    h('td', { class: 'n opt', title: m.path }, m.corpus || '–')));
+    h('td', { class: 'n opt', title: m.file }, m.corpus || '–')));
   $('#model-rows').replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No models loaded.'))]));
   if (!liveStatus) showStatus(status);
 }
