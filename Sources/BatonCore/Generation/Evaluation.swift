@@ -7,6 +7,11 @@ public struct EvaluationResult: Sendable, Equatable {
     public var natsPerSymbol: Double
     public var symbols: Int
     public var bitsPerSymbol: Double { natsPerSymbol / 0.693_147_180_559_945_3 }
+
+    public init(natsPerSymbol: Double, symbols: Int) {
+        self.natsPerSymbol = natsPerSymbol
+        self.symbols = symbols
+    }
 }
 
 public enum Evaluation {

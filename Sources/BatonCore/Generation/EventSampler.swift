@@ -12,8 +12,9 @@ public final class EventSampler: @unchecked Sendable {
     /// Control models: a sampled dt below this is raised to it (IMPSY: 0.000454 s).
     public var minimumDt: Float = 0.000_454
     private let scratch: FloatBuffer
-    /// Σ log scale over the continuous dimensions (the normalisation's Jacobian).
-    private let logJacobian: Double
+    /// Σ log scale over the continuous dimensions (the normalisation's Jacobian): a
+    /// density in model units minus this is the density in the data's units.
+    public let logJacobian: Double
 
     public init(model: Model) {
         precondition(model.config.kind != .text, "EventSampler needs a control or stroke model")

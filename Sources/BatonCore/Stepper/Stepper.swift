@@ -85,8 +85,13 @@ public final class Stepper: @unchecked Sendable {
         model.parameters.withUnsafeBufferPointer { p in
             let w = p.baseAddress! + layout.weightIH(0).offset
             if let e = config.embedding, let slot = layout.embedding {
-                BLAS.gemm(transposeB: true, m: v, n: g4, k: e, a: p.baseAddress! + slot.offset, lda: e, b: w, ldb: e,
-                          beta: 0, c: &product, ldc: g4)
+                // E · W_ihᵀ with the core's own kernel (BLAS lives in BatonTraining): W_ih transposed to [E, 4H] first.
+                var transposed = [Float](repeating: 0, count: e * g4)
+                for j in 0..<g4 { for c in 0..<e { transposed[c * g4 + j] = w[j * e + c] } }
+                product.withUnsafeMutableBufferPointer { out in
+                    SmallGemm.multiplyAdd(m: v, n: g4, k: e, a: p.baseAddress! + slot.offset, lda: e, b: transposed, ldb: g4,
+                                          c: out.baseAddress!, ldc: g4)
+                }
             } else {
                 for j in 0..<g4 { for s in 0..<v { product[s * g4 + j] = w[j * v + s] } }
             }
