@@ -9,6 +9,8 @@ struct EvalCommand: ParsableCommand {
         abstract: "Mean negative log-likelihood of a file under a model.",
         discussion: """
         From the zero state, the first symbol only input: a file of N bytes gives N − 1 predictions. Control and stroke models score an .npz (its valid_ part when it has one), a CSV or a log folder the same way per sequence, as the density of the data in its own units. Prints nats and bits per symbol (or event); --json prints one object with keys nats_per_symbol, bits_per_symbol and symbols.
+
+        --adapt also scores the file with dynamic evaluation (Krause et al. 2018): the model learns from the file as it reads it, one gradient step after every segment, each segment scored before the model learns from it. It prints the static and adapted figures side by side; --json adds static_nats_per_symbol, adapted_nats_per_symbol, adapted_bits_per_symbol, gain_nats_per_symbol, the settings and the seconds each pass took.
         """
     )
 
@@ -21,42 +23,54 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("split-pause"), help: "Control data: split sequences at pauses longer than this many seconds, as training does (default: the model's training setting; none for imported models).")
     var splitPause: Float?
 
+    @Flag(name: .long, help: "Also score with dynamic evaluation (the model adapts to the file as it reads it).")
+    var adapt = false
+
+    @OptionGroup var adaptation: AdaptationArguments
+
     @Flag(name: .long, help: "Print one JSON object instead of a sentence.")
     var json = false
 
+    func validate() throws {
+        if adaptation.anyGiven && !adapt {
+            throw CommandLineError(message: "--adapt-rate, --adapt-segment and --adapt-decay only apply with --adapt", hint: "add --adapt")
+        }
+    }
+
     func run() throws {
         let loaded = try Model.load(path: model)
-        let result: EvaluationResult
-        switch loaded.config.kind {
-        case .text:
-            let bytes = try readFileBytes(file, maximumBytes: TextCorpus.maximumBytes)
-            guard bytes.count >= 2 else {
-                throw CommandLineError(message: "\(file) has \(bytes.count) byte(s); scoring needs at least 2",
-                                   hint: "the first byte is only input, so give a longer file")
+        let options = adapt ? try adaptation.options(for: loaded.config.kind) : nil
+        let data = try EvaluationData.load(file, for: loaded, splitPause: splitPause)
+        let unit = loaded.config.kind == .text ? "symbol" : "event"
+        let started = Date()
+        let result = data.score(loaded, progress: progressReporter())
+        let staticSeconds = Date().timeIntervalSince(started)
+        guard let options else {
+            if json {
+                Terminal.write(String(format: "{\"nats_per_symbol\": %.6f, \"bits_per_symbol\": %.6f, \"symbols\": %d}\n",
+                                      result.natsPerSymbol, result.bitsPerSymbol, result.symbols))
+            } else {
+                Terminal.write(String(format: "%@: %.4f nats/%@ (%.4f bits/%@) over %@ predictions\n",
+                                      file, result.natsPerSymbol, unit, result.bitsPerSymbol, unit, Terminal.grouped(Double(result.symbols))))
             }
-            result = Evaluation.text(model: loaded, bytes: bytes, progress: progressReporter())
-        case .control, .strokes:
-            let input = try ContinuousDataInput.load(file)
-            var events = input.validation ?? input.train
-            if loaded.config.kind == .strokes { events = StrokeFrame.toModelFrame(events, for: loaded) }
-            if loaded.config.kind == .control, let pause = splitPause ?? loaded.metadata[MetadataKey.splitPause].flatMap(Float.init) {
-                events = try ControlData.prepare(events, path: file, splitPause: pause)
-            }
-            guard events.dims == loaded.config.inputSize else {
-                throw DataError.dimensionMismatch(path: file, expected: loaded.config.inputSize, found: events.dims)
-            }
-            guard events.predictedEvents > 0 else {
-                throw DataError.tooShort(path: file, bytes: events.eventCount, needed: 2, what: "every sequence (events)")
-            }
-            result = Evaluation.sequences(model: loaded, values: events.values, offsets: events.offsets, progress: progressReporter())
+            return
         }
+        let adaptStarted = Date()
+        let adapted = data.scoreAdapting(loaded, options: options, progress: adaptiveProgress(predictions: result.symbols, unit: unit))
+        let adaptedSeconds = Date().timeIntervalSince(adaptStarted)
+        let gain = result.natsPerSymbol - adapted.natsPerSymbol
         if json {
-            Terminal.write(String(format: "{\"nats_per_symbol\": %.6f, \"bits_per_symbol\": %.6f, \"symbols\": %d}\n",
-                                  result.natsPerSymbol, result.bitsPerSymbol, result.symbols))
+            Terminal.write(String(format: """
+                {"nats_per_symbol": %.6f, "bits_per_symbol": %.6f, "symbols": %d, "static_nats_per_symbol": %.6f, \
+                "adapted_nats_per_symbol": %.6f, "adapted_bits_per_symbol": %.6f, "gain_nats_per_symbol": %.6f, \
+                "adapt_rate": %g, "adapt_segment": %d, "adapt_decay": %g, "static_seconds": %.3f, "adapted_seconds": %.3f}\n
+                """, result.natsPerSymbol, result.bitsPerSymbol, result.symbols, result.natsPerSymbol,
+                adapted.natsPerSymbol, adapted.bitsPerSymbol, gain, options.rate, options.segment, options.decay,
+                staticSeconds, adaptedSeconds))
         } else {
-            let unit = loaded.config.kind == .text ? "symbol" : "event"
-            Terminal.write(String(format: "%@: %.4f nats/%@ (%.4f bits/%@) over %@ predictions\n",
-                                  file, result.natsPerSymbol, unit, result.bitsPerSymbol, unit, Terminal.grouped(Double(result.symbols))))
+            Terminal.write(String(format: "%@: over %@ predictions\n  static   %.4f nats/%@ (%.4f bits/%@)\n  adapted  %.4f nats/%@ (%.4f bits/%@), gain %.4f nats/%@ (rate %g, segment %d, decay %g)\n",
+                                  file, Terminal.grouped(Double(result.symbols)), result.natsPerSymbol, unit, result.bitsPerSymbol, unit,
+                                  adapted.natsPerSymbol, unit, adapted.bitsPerSymbol, unit, gain, unit, options.rate, options.segment, options.decay))
         }
     }
 
@@ -67,6 +81,25 @@ struct EvalCommand: ParsableCommand {
         return { fraction in
             line.update(String(format: "scoring %@ %3.0f%%", file, fraction * 100))
             if fraction >= 1 { Terminal.writeError("\r\u{1B}[K") }
+        }
+    }
+
+    /// Adaptive scoring is slower (a backward pass per segment): percentage, rate and ETA
+    /// on stderr, live on a terminal, every 10 s otherwise, once it has run for 2 s.
+    func adaptiveProgress(predictions: Int, unit: String) -> (Double) -> Void {
+        let line = ProgressLine(), started = Date()
+        var shown = false
+        return { fraction in
+            let elapsed = Date().timeIntervalSince(started)
+            if fraction >= 1 {
+                if shown && Terminal.stderrIsTerminal { Terminal.writeError("\r\u{1B}[K") }
+                return
+            }
+            guard elapsed >= 2, fraction > 0 else { return }
+            shown = true
+            let rate = fraction * Double(predictions) / elapsed
+            line.update(String(format: "adapting %@ %3.0f%%, %@ %@s/s, ETA %@", file, fraction * 100, Terminal.grouped(rate), unit,
+                               Terminal.duration(elapsed * (1 - fraction) / fraction)))
         }
     }
 }

@@ -48,9 +48,9 @@ public struct AdaptationOptions: Sendable, Equatable {
             throw InvalidSetting(message: "adaptation decay \(decay) is outside 0–1",
                                  hint: "give --adapt-decay a fraction such as \(Self.text.decay) (0 never pulls back)")
         }
-        guard statisticsDecay.isFinite, statisticsDecay >= 0, statisticsDecay < 1, epsilon.isFinite, epsilon > 0 else {
+        guard statisticsDecay.isFinite, statisticsDecay >= 0, statisticsDecay <= 0.9999, epsilon.isFinite, epsilon > 0 else {
             throw InvalidSetting(message: "adaptation statistics decay \(statisticsDecay) / epsilon \(epsilon) out of range",
-                                 hint: "statistics decay in [0, 1), epsilon positive")
+                                 hint: "give --adapt-statistics a decay in 0–0.9999")
         }
     }
 }
