@@ -91,3 +91,27 @@ def test_control_model_adapts_on_performances(tmp_path):
 ])
 def test_bad_settings_are_one_line_errors(other_style, args, needle):
     assert_user_error(run("eval", TEXT_MODEL, other_style, *args), needle)
+
+
+def test_sample_adapts_to_a_text_before_generating(other_style):
+    """The same seed with and without --adapt-to: the adapted model has read the file (a
+    line on stderr says how far it moved) and generates something else."""
+    common = ["--length", "200", "--seed", "4", "--temperature", "0.8"]
+    plain = run("sample", TEXT_MODEL, *common, check=True)
+    adapted = run("sample", TEXT_MODEL, *common, "--adapt-to", other_style, "--adapt-rate", "0.001", check=True)
+    assert "adapted to" in adapted.stderr and "weights moved" in adapted.stderr, adapted.stderr
+    assert adapted.stdout != plain.stdout
+    assert len(adapted.stdout.encode()) >= 200
+
+
+def test_ensemble_adapts_every_model(other_style):
+    control = ROOT / "Models" / "text" / "burns.safetensors"
+    result = run("ensemble", TEXT_MODEL, control, "--length", "100", "--seed", "2", "--adapt-to", other_style,
+                 "--adapt-segment", "40", check=True)
+    assert result.stderr.count("adapted to") == 2, result.stderr
+    assert len(result.stdout.encode()) >= 100
+
+
+def test_adapt_settings_need_adapt_to(other_style):
+    assert_user_error(run("sample", TEXT_MODEL, "--adapt-rate", "0.001"), "--adapt-to")
+    assert_user_error(run("sample", TEXT_MODEL, "--adapt-to", "/nonexistent/text.txt"), "/nonexistent/text.txt")

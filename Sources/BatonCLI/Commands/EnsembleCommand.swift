@@ -14,6 +14,8 @@ struct EnsembleCommand: ParsableCommand {
 
         MIDI: --midi-in NAME listens to a controller; --midi-map binds its controllers (CC=TARGET: weight:N, weight:NAME, temperature, pooling, threshold). In the conductor, m starts MIDI learn: move a controller, then press 1–9, t or p (docs/midi.md).
 
+        --adapt-to FILE lets every model learn from a text of yours first (dynamic evaluation), then primes them with its end.
+
         Example: baton ensemble Models/text/shakespeare.safetensors Models/text/nietzsche.safetensors --weights 0.7,0.3
         """
     )
@@ -45,6 +47,8 @@ struct EnsembleCommand: ParsableCommand {
 
     @OptionGroup var precision: PrecisionArguments
 
+    @OptionGroup(title: "Adaptation") var adaptTo: AdaptToArguments
+
     @Flag(name: .long, help: "Open the terminal conductor (needs a terminal).")
     var interactive = false
 
@@ -70,12 +74,14 @@ struct EnsembleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try ModelList.load(models)
+        var loaded = try ModelList.load(models)
         guard loaded.allSatisfy({ $0.model.config.kind == .text }) else {
             let bad = loaded.first { $0.model.config.kind != .text }
             throw CommandLineError(message: "\(bad?.path ?? "") is a \(bad?.model.config.kind.rawValue ?? "") model; `baton ensemble` mixes text models",
                                hint: "mix stroke models with `baton draw A B --weights …` and control models with `baton predict A B --weights …`")
         }
+        let adaptText = try adaptTo.text()
+        if let adaptText { for i in loaded.indices { loaded[i].model = try adaptTo.adapt(loaded[i].model, to: adaptText) } }
         var settings = EnsembleSettings(weights: try ModelList.weights(weights, count: loaded.count))
         settings.pooling = Pooling(rawValue: pooling) ?? .linear
         settings.threshold = threshold
@@ -85,6 +91,7 @@ struct EnsembleCommand: ParsableCommand {
         settings.lookahead = try lookahead.map(Self.parseLookahead)
         let ensemble = TextEnsemble(models: loaded.map(\.model), settings: settings, precision: precision.resolve(for: loaded.map(\.model)),
                                     seed: seed.resolve())
+        if let adaptText { ensemble.prime(AdaptToArguments.primeTail(adaptText)) }
         ensemble.prime(Array((prime ?? "").utf8))
         let conducting = EnsembleMIDI(controls: ensemble.controls, names: loaded.map { $0.model.displayName }, map: midi.common.controls)
         let rig = try midi.rig { _, message in conducting.receive(message) }

@@ -9,6 +9,7 @@ struct SampleCommand: ParsableCommand {
         discussion: """
         The prime text is fed first and printed; generation continues from it. Temperature below 1 makes the text safer and more repetitive, above 1 wilder. Example:
           baton sample Models/shakespeare.safetensors --prime "ROMEO:" --length 400 --temperature 0.8
+        --adapt-to FILE first lets the model learn from a text of yours (dynamic evaluation, seconds per few kilobytes), then primes it with the file's end.
         """
     )
 
@@ -27,6 +28,8 @@ struct SampleCommand: ParsableCommand {
 
     @OptionGroup var precision: PrecisionArguments
 
+    @OptionGroup var adaptTo: AdaptToArguments
+
     func validate() throws {
         guard length >= 0 else { throw ValidationError("--length must be ≥ 0, got \(length)") }
     }
@@ -37,9 +40,12 @@ struct SampleCommand: ParsableCommand {
             throw CommandLineError(message: "\(model) is a \(loaded.config.kind.rawValue) model, not a text model",
                                hint: loaded.config.kind == .strokes ? "draw with `baton draw`" : "generate events with `baton predict`")
         }
-        let generator = TextGenerator(model: loaded, precision: precision.resolve(for: [loaded]), options: sampling.options,
+        let adaptText = try adaptTo.text()
+        let model = try adaptText.map { try adaptTo.adapt(loaded, to: $0) } ?? loaded
+        let generator = TextGenerator(model: model, precision: precision.resolve(for: [model]), options: sampling.options,
                                       seed: seed.resolve())
         let primeBytes = Array((prime ?? "").utf8)
+        if let adaptText { generator.prime(AdaptToArguments.primeTail(adaptText)) }
         generator.prime(primeBytes)
         if let prime { Terminal.write(prime) }
         var assembler = UTF8Assembler()

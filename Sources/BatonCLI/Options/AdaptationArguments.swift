@@ -8,7 +8,7 @@ struct AdaptationArguments: ParsableArguments {
     @Option(name: .customLong("adapt-rate"), parsing: .unconditional, help: ArgumentHelp("Adaptation step size η, 0–0.1 (default: \(AdaptationOptions.text.rate) for text, \(AdaptationOptions.events.rate) for control and strokes).", valueName: "rate"))
     var rate: Float?
 
-    @Option(name: .customLong("adapt-segment"), parsing: .unconditional, help: ArgumentHelp("Symbols or events per adaptation step, 1–\(AdaptationOptions.maximumSegment) (default: \(AdaptationOptions.text.segment)).", valueName: "T"))
+    @Option(name: .customLong("adapt-segment"), parsing: .unconditional, help: ArgumentHelp("Symbols or events per adaptation step, 1–\(AdaptationOptions.maximumSegment) (default: \(AdaptationOptions.text.segment) for text, \(AdaptationOptions.events.segment) for control and strokes).", valueName: "T"))
     var segment: Int?
 
     @Option(name: .customLong("adapt-decay"), parsing: .unconditional, help: ArgumentHelp("Pull λ towards the original weights per step, 0–1 (default: \(AdaptationOptions.text.decay)).", valueName: "lambda"))

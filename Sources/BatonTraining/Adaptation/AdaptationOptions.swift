@@ -22,10 +22,11 @@ public struct AdaptationOptions: Sendable, Equatable {
         self.decay = decay
     }
 
-    /// Text models (measured on the shipped styles).
-    public static let text = AdaptationOptions(rate: 3e-4, segment: 20, decay: 1e-3)
-    /// Control and stroke models (measured on impsy-4d).
-    public static let events = AdaptationOptions(rate: 1e-3, segment: 20, decay: 1e-3)
+    /// Text models: the best gain on another style that never costs on the model's own
+    /// (docs/decisions.md, "Live adaptation").
+    public static let text = AdaptationOptions(rate: 3e-4, segment: 50, decay: 1e-3)
+    /// Control and stroke models: measured on impsy-4d performances.
+    public static let events = AdaptationOptions(rate: 1e-4, segment: 20, decay: 1e-3)
 
     public static func defaults(for kind: ModelKind) -> AdaptationOptions { kind == .text ? text : events }
 

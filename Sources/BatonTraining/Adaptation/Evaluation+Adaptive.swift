@@ -10,16 +10,7 @@ extension Evaluation {
     ) -> EvaluationResult {
         precondition(model.config.kind == .text && bytes.count >= 2, "Evaluation.adaptiveText: text model and ≥ 2 bytes")
         let evaluator = DynamicEvaluator(model: model, options: options, threads: threads)
-        var total = 0.0, start = 0, segments = 0
-        let every = max(1, bytes.count / (200 * options.segment))
-        while start < bytes.count - 1 {
-            let end = min(start + options.segment + 1, bytes.count)
-            total += evaluator.scoreThenAdapt(symbols: bytes[start..<end]).totalNats
-            start += options.segment
-            segments += 1
-            if segments % every == 0 { progress?(Double(min(start, bytes.count - 1)) / Double(bytes.count - 1)) }
-        }
-        progress?(1)
+        let total = evaluator.read(text: bytes, progress: progress)
         return EvaluationResult(natsPerSymbol: total / Double(bytes.count - 1), symbols: bytes.count - 1)
     }
 
@@ -51,5 +42,25 @@ extension Evaluation {
             progress?(Double(offsets[s + 1]) / Double(offsets.last!))
         }
         return EvaluationResult(natsPerSymbol: total / Double(max(count, 1)), symbols: count)
+    }
+}
+
+extension DynamicEvaluator {
+    /// Reads a whole text from the current state, segment by segment (each scored, then
+    /// taught), and returns Σ −log p over its `bytes.count − 1` predictions. The state is
+    /// reset at the end (the last segment is short or the text is over).
+    public func read(text bytes: [UInt8], progress: ((Double) -> Void)? = nil) -> Double {
+        precondition(config.kind == .text && bytes.count >= 2, "DynamicEvaluator.read: text model and ≥ 2 bytes")
+        var total = 0.0, start = 0, segments = 0
+        let every = max(1, bytes.count / (200 * options.segment))
+        while start < bytes.count - 1 {
+            let end = min(start + options.segment + 1, bytes.count)
+            total += scoreThenAdapt(symbols: bytes[start..<end]).totalNats
+            start += options.segment
+            segments += 1
+            if segments % every == 0 { progress?(Double(min(start, bytes.count - 1)) / Double(bytes.count - 1)) }
+        }
+        progress?(1)
+        return total
     }
 }
