@@ -122,7 +122,7 @@ public final class LiveServer: Sendable {
             text: text.isEmpty ? nil : TextEngine(models: text, hub: hub, rate: configuration.textRate, maximumRate: configuration.maximumTextRate,
                                                   precision: configuration.precision ?? .asStored(text), seed: seed),
             instrument: try control.map { try InstrumentEngine(model: $0.model, file: $0.path, hub: hub, mode: configuration.mode, logFolder: workshop.logs,
-                                                               logStyle: configuration.logStyle, seed: seed &+ 1) },
+                                                               logStyle: configuration.logStyle, modelFolder: workshop.models, seed: seed &+ 1) },
             strokes: strokes.isEmpty ? nil : StrokeEngine(models: strokes),
             workshop: workshop)
         catalog = models.enumerated().map { ModelSummary(index: $0, path: $1.path, model: $1.model) }

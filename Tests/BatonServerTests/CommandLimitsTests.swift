@@ -16,7 +16,8 @@ func testSession(folder: String = temporaryFolder("session")) throws -> LiveSess
     second.metadata[MetadataKey.name] = "Second"
     let hub = EventHub()
     return LiveSession(hub: hub, text: TextEngine(models: [first, second], hub: hub, seed: 1),
-                       instrument: try InstrumentEngine(model: instrumentModel(), hub: hub, mode: .filter, logFolder: folder, seed: 2),
+                       instrument: try InstrumentEngine(model: instrumentModel(), hub: hub, mode: .filter, logFolder: folder,
+                                                        modelFolder: (folder as NSString).appendingPathComponent("models"), seed: 2),
                        strokes: nil, workshop: Workshop(root: folder, hub: hub))
 }
 
@@ -47,6 +48,10 @@ func testSession(folder: String = temporaryFolder("session")) throws -> LiveSess
         "/baton/instrument/threshold": ([.float32(2)], [], []),
         "/baton/instrument/reset": ([], [], []),
         "/baton/instrument/pause": ([.int32(0)], [0], []),
+        "/baton/instrument/adapt": ([.int32(1)], [0], []),
+        "/baton/instrument/adapt-rate": ([.float32(0.0001)], [], []),
+        "/baton/instrument/adapt-reset": ([], [], []),
+        "/baton/instrument/adapt-save": ([], [], []),
     ]
 
     static let hostile: [OSCArgument] = [
@@ -119,6 +124,8 @@ func testSession(folder: String = temporaryFolder("session")) throws -> LiveSess
         (#"{"type":"pi-temperature","value":1}"#, ["value"]), (#"{"type":"sigma-temperature","value":0.1}"#, ["value"]),
         (#"{"type":"timescale","value":1}"#, ["value"]), (#"{"type":"silence-threshold","value":2}"#, ["value"]),
         (#"{"type":"instrument-reset"}"#, []), (#"{"type":"instrument-pause","paused":false}"#, ["paused"]),
+        (#"{"type":"instrument-adapt","on":true}"#, ["on"]), (#"{"type":"instrument-adapt-rate","value":0.0001}"#, ["value"]),
+        (#"{"type":"instrument-adapt-reset"}"#, []), (#"{"type":"instrument-adapt-save"}"#, []),
         (#"{"type":"strokes","points":[[1,2,0]],"steps":12,"samples":2,"piTemperature":0.5,"sigmaTemperature":0.5,"seed":3,"id":4}"#,
          ["steps", "samples", "piTemperature", "sigmaTemperature", "seed", "id"]),
     ]

@@ -8,7 +8,7 @@ import Foundation
 /// units: the dt floor (IMPSY's 0.000454 s), the trained value range, the pen state.
 public final class EventGenerator {
     public let model: Model
-    public let stepper: Stepper
+    public private(set) var stepper: Stepper
     public var piTemperature: Float
     public var sigmaTemperature: Float
     public var rng: SeededGenerator
@@ -33,6 +33,13 @@ public final class EventGenerator {
     }
 
     public var dims: Int { model.config.inputSize }
+
+    /// Plays on with other weights of the same architecture (adapted ones), keeping the
+    /// state and the last prediction: `replacement` takes over the current stepper's state.
+    public func replaceStepper(_ replacement: Stepper) {
+        replacement.copyState(from: stepper)
+        stepper = replacement
+    }
 
     public func reset() {
         stepper.reset()

@@ -105,6 +105,17 @@ public final class Stepper: @unchecked Sendable {
         return table
     }
 
+    /// Takes over another stepper's recurrent state (same architecture): used when adapted
+    /// weights replace a live model's between two steps, so the music does not restart.
+    public func copyState(from other: Stepper) {
+        precondition(other.config == config, "copyState: architectures differ")
+        for l in inputs.indices {
+            inputs[l].pointer.update(from: other.inputs[l].pointer, count: inputs[l].count)
+            cells[l].pointer.update(from: other.cells[l].pointer, count: cells[l].count)
+        }
+        outputBuffer.pointer.update(from: other.outputBuffer.pointer, count: outputBuffer.count)
+    }
+
     /// Zero state: h = c = 0 in every layer.
     public func reset() {
         for buffer in inputs { buffer.zero() }

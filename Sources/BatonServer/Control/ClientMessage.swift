@@ -83,6 +83,10 @@ extension ClientMessage: Decodable {
         case "silence-threshold": return .setSilenceThreshold(try field.double(.value, LiveLimits.silenceThreshold))
         case "instrument-reset": return .resetInstrument
         case "instrument-pause": return .pauseInstrument(try field.flag(.paused))
+        case "instrument-adapt": return .setAdaptation(try field.flag(.on))
+        case "instrument-adapt-rate": return .setAdaptationRate(try field.float(.value, LiveLimits.adaptationRate))
+        case "instrument-adapt-reset": return .resetAdaptation
+        case "instrument-adapt-save": return .saveAdaptation
         default: throw CommandError("unknown message type (see docs/protocol.md)")
         }
     }

@@ -10,6 +10,7 @@ extension LiveCommand {
         "/baton/lookahead", "/baton/prime", "/baton/reset", "/baton/pause", "/baton/rate", "/baton/fastest", "/baton/framerate",
         "/interface", "/baton/instrument/mode", "/baton/instrument/pi-temperature", "/baton/instrument/sigma-temperature",
         "/baton/instrument/timescale", "/baton/instrument/threshold", "/baton/instrument/reset", "/baton/instrument/pause",
+        "/baton/instrument/adapt", "/baton/instrument/adapt-rate", "/baton/instrument/adapt-reset", "/baton/instrument/adapt-save",
     ]
 
     /// The commands an OSC message asks for, every value checked against `LiveLimits`.
@@ -78,6 +79,10 @@ extension LiveCommand {
         case "/baton/instrument/threshold": return .setSilenceThreshold(try a.double(0, LiveLimits.silenceThreshold))
         case "/baton/instrument/reset": return .resetInstrument
         case "/baton/instrument/pause": return .pauseInstrument(try a.flag())
+        case "/baton/instrument/adapt": return .setAdaptation(try a.flag())
+        case "/baton/instrument/adapt-rate": return .setAdaptationRate(try a.float(0, LiveLimits.adaptationRate))
+        case "/baton/instrument/adapt-reset": return .resetAdaptation
+        case "/baton/instrument/adapt-save": return .saveAdaptation
         default: throw CommandError("no method at \(address)")
         }
     }

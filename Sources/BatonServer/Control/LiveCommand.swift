@@ -36,11 +36,19 @@ public enum LiveCommand: Sendable, Equatable {
     case setSilenceThreshold(Double)
     case resetInstrument
     case pauseInstrument(Bool)
+    /// Live adaptation to the performer's events (docs/protocol.md, "Adaptation").
+    case setAdaptation(Bool)
+    case setAdaptationRate(Float)
+    /// Back to the model's original weights.
+    case resetAdaptation
+    /// Writes the adapted model into the workspace's models folder.
+    case saveAdaptation
 
     /// Whether the instrument engine handles this command (the others go to the text engine).
     public var isInstrumentCommand: Bool {
         switch self {
-        case .interface, .setMode, .setPiTemperature, .setSigmaTemperature, .setTimescale, .setSilenceThreshold, .resetInstrument, .pauseInstrument:
+        case .interface, .setMode, .setPiTemperature, .setSigmaTemperature, .setTimescale, .setSilenceThreshold, .resetInstrument, .pauseInstrument,
+             .setAdaptation, .setAdaptationRate, .resetAdaptation, .saveAdaptation:
             return true
         default:
             return false

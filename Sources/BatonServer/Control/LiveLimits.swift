@@ -78,6 +78,8 @@ public enum LiveLimits {
     public static let sigmaTemperature = NumericLimit("σ-temperature", 0.0001...10)
     public static let timescale = NumericLimit("timescale", 0...100)
     public static let silenceThreshold = NumericLimit("silence threshold", 0...60, unit: "s")
+    /// η of live adaptation: `AdaptationOptions.maximumRate` (0.1) written as a Double literal.
+    public static let adaptationRate = NumericLimit("adaptation rate", 0...0.1)
     /// Predictions per second the instrument never exceeds on average, whatever the
     /// timescale (a token bucket: this many tokens a second, `predictionBurst` at most).
     public static let predictionRate = 1000.0
@@ -110,7 +112,7 @@ public enum LiveLimits {
     public static let table: [NumericLimit] = [
         weight, modelCount, modelIndex, modelNameBytes, temperature, threshold, lookaheadCandidates, lookaheadDepth, lookaheadWork,
         primeBytes, rate, maximumTextRate, frameRate,
-        interfaceCount, controlValue, modeIndex, piTemperature, sigmaTemperature, timescale, silenceThreshold,
+        interfaceCount, controlValue, modeIndex, piTemperature, sigmaTemperature, timescale, silenceThreshold, adaptationRate,
         strokeSteps, strokeSamples, strokeWork, strokePoints, strokeValue, seed, requestIDBytes,
         trainingMinutes, fileNameBytes,
     ]

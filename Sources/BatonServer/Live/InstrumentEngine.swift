@@ -16,6 +16,8 @@ public final class InstrumentEngine: @unchecked Sendable {
     let hub: EventHub
     let logFolder: String?
     let logStyle: SessionLog.Style
+    /// Where `saveAdaptation` writes adapted models (the workspace's models folder).
+    let modelFolder: String?
 
     struct Pending {
         var event: [Float]
@@ -35,8 +37,11 @@ public final class InstrumentEngine: @unchecked Sendable {
         var inputs = 0
         var predictions = 0
         var bucket: TokenBucket
+        /// Learns from the performer's events in the background (off until asked).
+        var adaptation: InstrumentAdaptation
     }
-    private let state: Locked<State>
+    /// Internal so tests can look at the generator and the adaptation under the lock.
+    let state: Locked<State>
     private let effects: EffectQueue<InstrumentEffect>
     private let logs: SessionLogWriter
     private let wake = DispatchSemaphore(value: 0)
@@ -44,17 +49,19 @@ public final class InstrumentEngine: @unchecked Sendable {
     private var thread: Thread?
 
     public init(model: Model, file: String? = nil, hub: EventHub, mode: InteractionMode, logFolder: String?, logStyle: SessionLog.Style = SessionLog.Style(),
-                seed: UInt64 = UInt64.random(in: 0...UInt64.max)) throws(SessionLogError) {
+                modelFolder: String? = nil, seed: UInt64 = UInt64.random(in: 0...UInt64.max)) throws(SessionLogError) {
         precondition(model.config.kind == .control, "InstrumentEngine needs a control model")
         self.hub = hub
         self.logFolder = logFolder
         self.logStyle = logStyle
+        self.modelFolder = modelFolder
         let log = try logFolder.map { folder throws(SessionLogError) in try SessionLog(folder: folder, dims: model.config.inputSize, modelName: model.displayName, style: logStyle) }
         let logs = SessionLogWriter(log)
         self.logs = logs
         effects = EffectQueue { effect in effect.perform(hub: hub, logs: logs) }
         let bucket = TokenBucket(rate: LiveLimits.predictionRate, burst: LiveLimits.predictionBurst, now: DispatchTime.now().uptimeNanoseconds)
-        state = Locked(State(model: model, file: file, generator: EventGenerator(model: model, seed: seed), policy: InstrumentPolicy(mode: mode), bucket: bucket))
+        state = Locked(State(model: model, file: file, generator: EventGenerator(model: model, seed: seed), policy: InstrumentPolicy(mode: mode), bucket: bucket,
+                            adaptation: InstrumentAdaptation(model: model, file: file)))
     }
 
     public func start() {
@@ -96,7 +103,11 @@ public final class InstrumentEngine: @unchecked Sendable {
             effects.enqueue(.log(source: "interface", values: values, date: date))
             effects.enqueue(.publish(.interface(values: values, dt: dt)))
             if s.policy.performerInterrupts { s.pending = nil }
-            if s.policy.performerUpdatesModel { s.generator.feed(event) }
+            if s.policy.performerUpdatesModel {
+                Self.adoptAdaptedWeights(&s)
+                s.generator.feed(event)
+                s.adaptation.teach(event)  // performer events only: `emit` never teaches
+            }
             guard s.policy.answersEachEvent, !s.paused else { return false }
             let prediction = s.generator.sample()
             let due = Saturating.add(receivedAt, wait(prediction, timescale: s.timescale))
@@ -115,6 +126,11 @@ public final class InstrumentEngine: @unchecked Sendable {
     /// How long a prediction waits: its dt × timescale, at most `LiveLimits.predictionWait`.
     private func wait(_ prediction: [Float], timescale: Double) -> UInt64 {
         Saturating.nanoseconds(min(LiveLimits.predictionWait, Double(prediction[0]) * timescale))
+    }
+
+    /// Swaps in the newest adapted weights, if an update finished, between two steps.
+    private static func adoptAdaptedWeights(_ s: inout State) {
+        if let fresh = s.adaptation.takeStepper() { s.generator.replaceStepper(fresh) }
     }
 
     /// Queues a prediction's sending and logging; in modes where the model feeds itself,
@@ -138,6 +154,14 @@ public final class InstrumentEngine: @unchecked Sendable {
         case .setSilenceThreshold(let t): state.withLock { $0.policy.silenceThreshold = t }
         case .resetInstrument: state.withLock { s in s.generator.reset(); s.pending = nil; s.lastPerformer = nil }
         case .pauseInstrument(let paused): state.withLock { $0.paused = paused; if paused { $0.pending = nil } }
+        case .setAdaptation(let on): state.withLock { $0.adaptation.setEnabled(on) }
+        case .setAdaptationRate(let rate): state.withLock { $0.adaptation.setRate(rate) }
+        case .resetAdaptation: state.withLock { $0.adaptation.reset() }
+        case .saveAdaptation:
+            guard let modelFolder else { throw CommandError("this server has no workspace to save an adapted model into") }
+            let adaptation = state.withLock { $0.adaptation }
+            _ = try adaptation.save(into: modelFolder)
+            return
         default: return
         }
         wake.signal()
@@ -152,6 +176,7 @@ public final class InstrumentEngine: @unchecked Sendable {
                                          sigmaTemperature: s.generator.sigmaTemperature, seed: s.generator.rng.next())
             s.model = model
             s.file = file
+            s.adaptation = InstrumentAdaptation(model: model, file: file)
             s.pending = nil
             s.lastPerformer = nil
             if let logFolder { effects.enqueue(.openLog(folder: logFolder, dims: model.config.inputSize, model: model.displayName, style: logStyle)) }
@@ -177,6 +202,8 @@ public final class InstrumentEngine: @unchecked Sendable {
         public var maximumPredictionRate: Double
         /// The session log's file name, once the first event created it.
         public var log: String?
+        /// Live adaptation to the performer: on/off, rate, progress, surprise adapted vs not.
+        var adaptation: InstrumentAdaptation.Snapshot
     }
 
     public var status: Status {
@@ -185,7 +212,8 @@ public final class InstrumentEngine: @unchecked Sendable {
             Status(model: s.model.displayName, file: s.file.map { ($0 as NSString).lastPathComponent }, dims: s.model.config.inputSize,
                    mode: s.policy.mode.rawValue, piTemperature: s.generator.piTemperature, sigmaTemperature: s.generator.sigmaTemperature,
                    timescale: s.timescale, silenceThreshold: s.policy.silenceThreshold, paused: s.paused,
-                   inputs: s.inputs, predictions: s.predictions, maximumPredictionRate: LiveLimits.predictionRate, log: log)
+                   inputs: s.inputs, predictions: s.predictions, maximumPredictionRate: LiveLimits.predictionRate, log: log,
+                   adaptation: s.adaptation.snapshot)
         }
     }
 
@@ -211,6 +239,7 @@ public final class InstrumentEngine: @unchecked Sendable {
                 }
                 let last = s.lastPerformer.map(Self.seconds)
                 if s.pending == nil, !s.paused, s.policy.modelPlays(now: Self.seconds(now), lastPerformerEvent: last) {
+                    Self.adoptAdaptedWeights(&s)
                     let prediction = s.generator.sample()
                     s.pending = Pending(event: prediction, due: Saturating.add(now, wait(prediction, timescale: s.timescale)))
                 }

@@ -13,7 +13,12 @@ import BatonCore
 /// Not thread-safe: one evaluator per thread of control.
 public final class DynamicEvaluator {
     public let config: ModelConfig
-    public let options: AdaptationOptions
+    public private(set) var options: AdaptationOptions
+    /// η, changeable between segments (the segment length is fixed by the network).
+    public var rate: Float {
+        get { options.rate }
+        set { precondition(newValue.isFinite && newValue >= 0, "DynamicEvaluator: rate \(newValue)"); options.rate = newValue }
+    }
     /// θ₀, the weights the model came with.
     public let originalParameters: [Float]
     /// θ, the adapted weights (f32).
