@@ -27,6 +27,8 @@ final class InstrumentAdaptation: @unchecked Sendable {
         var unadaptedSurprise: Double?
         /// The file name of the last saved adapted model.
         var saved: String?
+        /// Segments skipped because the background was still busy with earlier ones.
+        var skippedSegments = 0
     }
 
     let base: Model
@@ -41,8 +43,13 @@ final class InstrumentAdaptation: @unchecked Sendable {
         /// Data-unit events of the segment being collected (T + 1 at most; the last one starts the next).
         var collected: [Float] = []
         var ready: Stepper?
+        /// Segments queued and not yet learnt.
+        var queued = 0
     }
     private let shared: Locked<Shared>
+    /// Segments waiting at most: a performer faster than the background can learn (a large
+    /// model, a loaded machine) skips segments instead of growing a queue without bound.
+    static let maximumQueued = 2
     /// Weight of the newest segment in the surprise averages.
     static let surpriseSmoothing = 0.2
 
@@ -72,6 +79,8 @@ final class InstrumentAdaptation: @unchecked Sendable {
             guard s.collected.count == (s.snapshot.segment + 1) * event.count else { return nil }
             let full = s.collected
             s.collected = Array(full.suffix(event.count))
+            guard s.queued < Self.maximumQueued else { s.snapshot.skippedSegments += 1; return nil }
+            s.queued += 1
             return full
         }
         guard let segment else { return }
@@ -127,6 +136,7 @@ final class InstrumentAdaptation: @unchecked Sendable {
             s.snapshot.updates = updates
             s.snapshot.relativeDistance = distance
             s.ready = fresh
+            s.queued -= 1
         }
     }
 
