@@ -85,8 +85,17 @@ public final class Stepper: @unchecked Sendable {
         model.parameters.withUnsafeBufferPointer { p in
             let w = p.baseAddress! + layout.weightIH(0).offset
             if let e = config.embedding, let slot = layout.embedding {
-                BLAS.gemm(transposeB: true, m: v, n: g4, k: e, a: p.baseAddress! + slot.offset, lda: e, b: w, ldb: e,
-                          beta: 0, c: &product, ldc: g4)
+                // Once per load, so a plain loop (the core links no BLAS).
+                let embedding = p.baseAddress! + slot.offset
+                for s in 0..<v {
+                    let row = embedding + s * e
+                    for j in 0..<g4 {
+                        let weights = w + j * e
+                        var sum: Float = 0
+                        for k in 0..<e { sum += row[k] * weights[k] }
+                        product[s * g4 + j] = sum
+                    }
+                }
             } else {
                 for j in 0..<g4 { for s in 0..<v { product[s * g4 + j] = w[j * v + s] } }
             }
