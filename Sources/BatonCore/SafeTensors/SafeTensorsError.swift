@@ -11,6 +11,7 @@ public enum SafeTensorsError: Error, Equatable, Sendable {
 }
 
 extension SafeTensorsError: CustomStringConvertible {
+    /// What is wrong with the bytes, in one line.
     public var description: String {
         switch self {
         case .tooShort(let n): "only \(n) bytes, less than the 8-byte header length"
