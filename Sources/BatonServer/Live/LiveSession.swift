@@ -7,17 +7,24 @@ import Synchronization
 /// the workshop of logs and models, and the hub that tells clients about it. Transports
 /// (OSC, WebSocket, HTTP) only parse and forward to `apply`.
 public final class LiveSession: Sendable {
+    /// Where every engine publishes its events; subscribe to hear the performance.
     public let hub: EventHub
+    /// The text ensemble, when text models are loaded.
     public let text: TextEngine?
+    /// The predictive instrument, when a control model is loaded.
     public let instrument: InstrumentEngine?
+    /// Stroke continuation, when stroke models are loaded.
     public let strokes: StrokeEngine?
+    /// The workspace of logs, datasets and models, and background training.
     public let workshop: Workshop
+    /// OSC traffic and drops, counted by the OSC service.
     public let osc = Locked(OSCCounters())
     /// Connected WebSocket clients.
     public let clients = Atomic<Int>(0)
     private let started = Date()
     private let statusUpdates: StatusThrottle
 
+    /// A session of these engines; nothing runs until `start()`.
     public init(hub: EventHub, text: TextEngine?, instrument: InstrumentEngine?, strokes: StrokeEngine?, workshop: Workshop) {
         self.hub = hub
         self.text = text
@@ -27,6 +34,7 @@ public final class LiveSession: Sendable {
         statusUpdates = StatusThrottle(interval: 0.05)
     }
 
+    /// Starts the text and instrument threads.
     public func start() {
         text?.start()
         instrument?.start()
@@ -58,6 +66,7 @@ public final class LiveSession: Sendable {
         statusUpdates.request { [self] in hub.publish(.status(status)) }
     }
 
+    /// Everything `GET /api/status` reports, read now.
     public var status: StatusSnapshot {
         StatusSnapshot(text: text?.status, instrument: instrument?.status, strokes: strokes?.names ?? [], clients: clients.load(ordering: .relaxed),
                        osc: osc.withLock { $0 }, training: workshop.trainingStatus, uptimeSeconds: (Date().timeIntervalSince(started) * 10).rounded() / 10)

@@ -1,11 +1,18 @@
 /// The server's state as the Studio and `GET /api/status` see it.
 public struct StatusSnapshot: Sendable, Encodable {
+    /// The text ensemble's settings and counters, when one runs.
     public var text: TextEngine.Status?
+    /// The instrument's settings and counters, when one runs.
     public var instrument: InstrumentEngine.Status?
+    /// The names of the loaded stroke models.
     public var strokes: [String]
+    /// Connected WebSocket clients.
     public var clients: Int
+    /// OSC traffic and drops.
     public var osc: OSCCounters
+    /// The Workshop's training job, once one was started.
     public var training: TrainingJobStatus?
+    /// Seconds since the session was created, to a tenth.
     public var uptimeSeconds: Double
 }
 
@@ -13,13 +20,21 @@ public struct StatusSnapshot: Sendable, Encodable {
 /// senders outside `--allow`, messages to no method, messages whose values were refused
 /// (out of range, wrong type), and time-tagged messages beyond the queue's bounds.
 public struct OSCCounters: Sendable, Encodable, Equatable {
+    /// Datagrams received.
     public var received = 0
+    /// Packets sent.
     public var sent = 0
+    /// Datagrams that did not decode or were too large.
     public var malformed = 0
+    /// Datagrams from senders outside `--allow`.
     public var refused = 0
+    /// Messages to an address no method answers.
     public var unknown = 0
+    /// Messages whose arguments were refused.
     public var invalid = 0
+    /// Time-tagged messages dated too far ahead or beyond the queue.
     public var late = 0
 
+    /// Everything dropped, whatever the reason.
     public var dropped: Int { malformed + refused + unknown + invalid + late }
 }

@@ -6,8 +6,10 @@ import Foundation
 /// and watch the model carry on). Several samples give several possible futures ("ghosts");
 /// several models are mixed as a mixture of mixtures with the given weights.
 public final class StrokeEngine: Sendable {
+    /// The stroke models, in the order weights refer to them.
     public let models: [Model]
 
+    /// An engine for these stroke models (all of kind strokes).
     public init(models: [Model]) {
         precondition(models.allSatisfy { $0.config.kind == .strokes }, "StrokeEngine needs stroke models")
         self.models = models
@@ -33,5 +35,6 @@ public final class StrokeEngine: Sendable {
         return results
     }
 
+    /// The models' display names.
     public var names: [String] { models.map(\.displayName) }
 }

@@ -9,8 +9,11 @@ import Foundation
 /// frame rate. Commands from any thread take effect before the next step; a prime is fed
 /// in slices, so pause, reset and stop answer within a slice even during a long one.
 public final class TextEngine: @unchecked Sendable {
+    /// The ensemble it plays; step it only through the engine.
     public let ensemble: TextEnsemble
+    /// The models' display names, in order.
     public let names: [String]
+    /// The models' colours, in order.
     public let colours: [String]
     /// Symbols per second the engine never exceeds, in any mode (`--max-text-rate`).
     public let maximumRate: Double
@@ -51,6 +54,7 @@ public final class TextEngine: @unchecked Sendable {
         state = Locked(initial)
     }
 
+    /// Starts the engine's thread ("baton.text"), which primes and plays until `stop()`.
     public func start() {
         let thread = Thread { [self] in run() }
         thread.name = "baton.text"
@@ -59,6 +63,7 @@ public final class TextEngine: @unchecked Sendable {
         thread.start()
     }
 
+    /// Stops the thread and waits for it to end.
     public func stop() {
         guard thread != nil else { return }
         state.withLock { $0.running = false }
@@ -116,28 +121,45 @@ public final class TextEngine: @unchecked Sendable {
         ensemble.controls.update { s in s.weights = zip(weights, enabled).map { $1 ? $0 : 0 } }
     }
 
+    /// The engine's settings and counters as clients see them.
     public struct Status: Sendable, Encodable {
+        /// Model names, in order.
         public var models: [String]
+        /// Model colours, in order.
         public var colours: [String]
+        /// The performer's weights, in order.
         public var weights: [Float]
+        /// Which models play.
         public var active: [Bool]
+        /// The sampling temperature.
         public var temperature: Float
+        /// `linear` or `product`.
         public var pooling: String
+        /// The skip threshold on normalised weights.
         public var threshold: Float
+        /// [candidates, depth] when lookahead is on.
         public var lookahead: [Int]?
+        /// Whether the stream is paused.
         public var paused: Bool
         /// The set rate (symbols/s), kept while the fastest mode is on.
         public var rate: Double
+        /// Whether the engine runs as fast as the models go (up to `maximumRate`).
         public var fastest: Bool
+        /// The server's ceiling in symbols per second.
         public var maximumRate: Double
         /// What the engine did over the last second.
         public var symbolsPerSecond: Double
+        /// Distribution frames per second.
         public var frameRate: Double
+        /// The text the stream last restarted from.
         public var prime: String
+        /// Whether a prime is being fed now.
         public var priming: Bool
+        /// Bytes generated since the engine started.
         public var symbols: Int
     }
 
+    /// The settings and counters now.
     public var status: Status {
         let s = state.withLock { $0 }
         let settings = ensemble.controls.snapshot

@@ -6,9 +6,12 @@ import Logging
 
 /// Request context: WebSocket-capable, with Baton's request-body limit.
 public struct BatonRequestContext: RequestContext, WebSocketRequestContext {
+    /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
+    /// The WebSocket upgrade handler of this request.
     public let webSocket: WebSocketHandlerReference<Self>
 
+    /// A context for one request.
     public init(source: Source) {
         coreContext = .init(source: source)
         webSocket = .init()

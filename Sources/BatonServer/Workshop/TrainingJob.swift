@@ -7,17 +7,27 @@ import Synchronization
 public struct TrainingJobStatus: Sendable, Codable, Equatable {
     /// The model's file name in the workspace's models/ folder.
     public var model: String
+    /// The dataset's file name in datasets/.
     public var dataset: String
     /// running, finished, failed or cancelled.
     public var state: String
+    /// Passes over the data so far.
     public var epoch: Int = 0
+    /// Optimiser steps so far.
     public var step: Int = 0
+    /// The latest training loss (nil until the first, or when not finite).
     public var trainLoss: Double?
+    /// The latest validation loss.
     public var validationLoss: Double?
+    /// The best validation loss; that model is the one kept.
     public var bestValidationLoss: Double?
+    /// Training throughput.
     public var eventsPerSecond: Double = 0
+    /// Seconds since the job started.
     public var elapsedSeconds: Double = 0
+    /// Estimated seconds left in the time budget.
     public var remainingSeconds: Double?
+    /// Why it stopped, or the error, once it has.
     public var message: String?
 }
 

@@ -7,7 +7,9 @@ import Foundation
 /// the Studio's instrument page and its HTTP API. Everything here does file work: callers
 /// on an async executor run it with `Blocking.run`.
 public final class Workshop: Sendable {
+    /// The workspace folder.
     public let root: String
+    /// The folders of session logs, datasets and trained models.
     public let logs: String, datasets: String, models: String
     let hub: EventHub
     /// Files the server has loaded (standardised paths): never overwritten without `overwrite`.
@@ -22,6 +24,7 @@ public final class Workshop: Sendable {
     }
     private let training = Locked(Training())
 
+    /// A workspace at `root`; `loadedFiles` are never overwritten unless a request says so.
     public init(root: String, logs: String? = nil, hub: EventHub, loadedFiles: [String] = []) {
         self.root = root
         self.logs = logs ?? (root as NSString).appendingPathComponent("logs")
@@ -33,14 +36,21 @@ public final class Workshop: Sendable {
 
     /// A file as the API shows it: its path relative to the workspace, never an absolute one.
     public struct FileEntry: Sendable, Codable, Equatable {
+        /// The file name.
         public var name: String
+        /// Its path relative to the workspace, e.g. `models/a.safetensors`.
         public var path: String
+        /// Its size.
         public var bytes: Int
+        /// When it last changed (ISO 8601).
         public var modified: String
     }
 
+    /// The session logs, newest first.
     public func listLogs() -> [FileEntry] { list(logs, under: "logs", suffixes: [".csv", ".log"]) }
+    /// The datasets, newest first.
     public func listDatasets() -> [FileEntry] { list(datasets, under: "datasets", suffixes: [".npz"]) }
+    /// The trained models (not their training state files), newest first.
     public func listModels() -> [FileEntry] {
         list(models, under: "models", suffixes: [".safetensors"]).filter { !$0.name.hasSuffix(".state.safetensors") }
     }
@@ -139,6 +149,7 @@ public final class Workshop: Sendable {
         job?.cancel()
     }
 
+    /// The current or last training job's status.
     public var trainingStatus: TrainingJobStatus? { training.withLock { $0.job }?.status }
 
     /// A workspace file name from a request: no folders, nothing hidden.
