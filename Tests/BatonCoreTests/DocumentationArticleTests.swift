@@ -49,9 +49,9 @@ func improvise(modelPath: String, performed: [[Float]], count: Int, seed: UInt64
 
     @Test func theStepperPredictsAustensNextLetter() throws {
         let (name, byte) = try mostLikelyNextByte(modelPath: Self.shipped("text/austen.safetensors"),
-                                                  prompt: "It is a truth universally acknowledge")
+                                                  prompt: "It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in want of a wif")
         #expect(name == "Austen")
-        #expect(byte == UInt8(ascii: "d"))
+        #expect(byte == UInt8(ascii: "e"))
     }
 
     @Test func generatedTextReplaysFromItsSeed() throws {

@@ -17,16 +17,17 @@ func values(in datagram: [UInt8], matching route: OSCAddressPattern) -> Result<[
     }
 }
 
-/// Every `/baton/weight/N` address, and `/baton/weights`.
+/// Baton's two weight methods: `/baton/weight` (a model and its weight) and
+/// `/baton/weights` (every weight at once).
 func weightRoute() throws(OSCPatternError) -> OSCAddressPattern {
-    try OSCAddressPattern("/baton/{weight,weights}*")
+    try OSCAddressPattern("/baton/{weight,weights}")
 }
 
 /// A bundle that sets two models' weights at once, a quarter of a second from `now`.
 func crossfadeBundle(_ weights: (Float, Float), now: Date) -> [UInt8] {
     let bundle = OSCBundle(timeTag: OSCTimeTag(date: now.addingTimeInterval(0.25)), elements: [
-        .message(OSCMessage("/baton/weight/0", [.float32(weights.0)])),
-        .message(OSCMessage("/baton/weight/1", [.float32(weights.1)])),
+        .message(OSCMessage("/baton/weight", [.int32(0), .float32(weights.0)])),
+        .message(OSCMessage("/baton/weight", [.int32(1), .float32(weights.1)])),
     ])
     return OSCPacket.bundle(bundle).encoded()
 }
@@ -36,7 +37,7 @@ func crossfadeBundle(_ weights: (Float, Float), now: Date) -> [UInt8] {
         let now = Date()
         let bytes = crossfadeBundle((0.25, 0.75), now: now)
         let route = try weightRoute()
-        #expect(try values(in: bytes, matching: route).get() == [[0.25], [0.75]])
+        #expect(try values(in: bytes, matching: route).get() == [[0, 0.25], [1, 0.75]])
         // The time tag survives the trip, to the 2⁻³² s grid.
         guard case .bundle(let bundle) = try OSCPacket.decode(bytes) else { Issue.record("not a bundle"); return }
         #expect(abs(bundle.timeTag.date.timeIntervalSince(now) - 0.25) < 1e-6)
@@ -46,7 +47,7 @@ func crossfadeBundle(_ weights: (Float, Float), now: Date) -> [UInt8] {
         let packet = OSCPacket.bundle(OSCBundle(elements: [
             .message(OSCMessage("/baton/weights", [.int32(1), .float32(0.5), .string("x")])),
             .message(OSCMessage("/baton/temperature", [.float32(0.9)])),
-            .message(OSCMessage("/baton/weight/2/extra", [.float32(1)])),
+            .message(OSCMessage("/baton/weight/2", [.float32(1)])),
         ]))
         #expect(try values(in: packet.encoded(), matching: weightRoute()).get() == [[1, 0.5]])
     }
