@@ -25,9 +25,11 @@ for target in "${targets[@]}"; do
         --experimental-documentation-coverage --coverage-summary-level brief
     coverage="$archive/documentation-coverage.json"
     [ -f "$coverage" ] || { echo "docs: $target: DocC wrote no $coverage" >&2; exit 1; }
-    # Every symbol DocC counted (the module page itself aside) must have an abstract.
-    undocumented=$(jq -r '.[] | select(.kind != "Module" and .hasAbstract == false) | "\(.kind) \(.title)  (\(.referencePath // .usr // "?"))"' "$coverage")
-    total=$(jq '[.[] | select(.kind != "Module")] | length' "$coverage")
+    # Every symbol DocC counted (not the module page, articles or DocC's own groups) must
+    # have an abstract.
+    symbols='.[] | select(.kind.isSymbol == true and .kind.name != "Module")'
+    undocumented=$(jq -r "$symbols"' | select(.hasAbstract == false) | "\(.kind.name) \(.title)"' "$coverage")
+    total=$(jq "[$symbols] | length" "$coverage")
     if [ -n "$undocumented" ]; then
         count=$(printf '%s\n' "$undocumented" | wc -l)
         echo "docs: $target: $count of $total public symbols have no summary line:" >&2
