@@ -15,6 +15,12 @@ public final class LiveSession: Sendable {
     public let osc = Locked(OSCCounters())
     /// Connected WebSocket clients.
     public let clients = Atomic<Int>(0)
+    /// Where what the server plays goes (set by the transports as they start).
+    public let outputs = Locked(OutputRoutes())
+    /// The MIDI output ports as they are now (devices come and go), while MIDI runs.
+    public let midiOutputs = Locked<(@Sendable () -> [String])?>(nil)
+    /// This run of the server, for clients that reconnect (`StatusSnapshot.instance`).
+    public let instance = (0..<4).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     private let started = Date()
     private let statusUpdates: StatusThrottle
 
@@ -59,8 +65,11 @@ public final class LiveSession: Sendable {
     }
 
     public var status: StatusSnapshot {
-        StatusSnapshot(text: text?.status, instrument: instrument?.status, strokes: strokes?.names ?? [], clients: clients.load(ordering: .relaxed),
-                       osc: osc.withLock { $0 }, training: workshop.trainingStatus, uptimeSeconds: (Date().timeIntervalSince(started) * 10).rounded() / 10)
+        var routes = outputs.withLock { $0 }
+        routes.midi = midiOutputs.withLock { $0 }?() ?? []
+        return StatusSnapshot(text: text?.status, instrument: instrument?.status, strokes: strokes?.names ?? [], clients: clients.load(ordering: .relaxed),
+                       osc: osc.withLock { $0 }, training: workshop.trainingStatus, uptimeSeconds: (Date().timeIntervalSince(started) * 10).rounded() / 10,
+                       instance: instance, outputs: routes)
     }
 }
 

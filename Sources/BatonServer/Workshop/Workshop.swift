@@ -21,6 +21,7 @@ public final class Workshop: Sendable {
         var job: TrainingJob?
     }
     private let training = Locked(Training())
+    private let counts = WorkspaceCounts()
 
     public init(root: String, logs: String? = nil, hub: EventHub, loadedFiles: [String] = []) {
         self.root = root
@@ -37,10 +38,38 @@ public final class Workshop: Sendable {
         public var path: String
         public var bytes: Int
         public var modified: String
+        /// Logs and datasets: the performer's events, the takes, and (datasets) what they are good for.
+        public var events: Int?
+        public var sequences: Int?
+        public var verdict: String?
+        /// `DatasetVerdict` level: too-few, short or enough.
+        public var level: String?
     }
 
-    public func listLogs() -> [FileEntry] { list(logs, under: "logs", suffixes: [".csv", ".log"]) }
-    public func listDatasets() -> [FileEntry] { list(datasets, under: "datasets", suffixes: [".npz"]) }
+    public func listLogs() -> [FileEntry] {
+        list(logs, under: "logs", suffixes: [".csv", ".log"]).map { entry in
+            var entry = entry
+            entry.events = counts.log(at: (logs as NSString).appendingPathComponent(entry.name), stamp: "\(entry.bytes) \(entry.modified)")?.events
+            return entry
+        }
+    }
+
+    public func listDatasets() -> [FileEntry] {
+        list(datasets, under: "datasets", suffixes: [".npz"]).map { entry in
+            var entry = entry
+            guard let count = counts.dataset(at: (datasets as NSString).appendingPathComponent(entry.name), stamp: "\(entry.bytes) \(entry.modified)") else {
+                entry.verdict = "cannot be read as a dataset"
+                entry.level = "too-few"
+                return entry
+            }
+            let verdict = DatasetVerdict.judge(events: count.events)
+            entry.events = count.events
+            entry.sequences = count.sequences
+            entry.verdict = verdict.text
+            entry.level = verdict.level
+            return entry
+        }
+    }
     public func listModels() -> [FileEntry] {
         list(models, under: "models", suffixes: [".safetensors"]).filter { !$0.name.hasSuffix(".state.safetensors") }
     }

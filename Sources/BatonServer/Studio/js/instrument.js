@@ -1,12 +1,15 @@
 // The instrument page (IMPS, Martin & Torresen 2019): live bars for the performer's values and
-// the model's predictions, a scrolling ten-second history, the interaction settings, a way to
-// play from the page (XY pad and sliders send `interface` events), and the workshop.
+// the model's predictions, a scrolling ten-second history, where the predictions go and a
+// voice to hear them in the browser, the interaction settings, a way to play from the page
+// (XY pad and sliders send `interface` events), and the workshop.
 
 import { loadModels, startPage } from './page.js';
+import { Voice } from './voice.js';
 import { Workshop } from './workshop.js';
 import { $, $$, clamp, distinctColours, fitCanvas, h, rangeControl, rgba } from './ui.js';
 
-const { connection, midi } = startPage({ midi: 'instrument' });
+const { connection, midi, restart } = startPage({ midi: 'instrument' });
+const voice = new Voice();
 
 const HISTORY_SECONDS = 10;
 const HISTORY_LIMIT = 4000;       // events kept while the tab is hidden (nothing is drawn then)
@@ -33,6 +36,7 @@ let paused = false;
 function build(catalog, status) {
   const control = catalog.filter((m) => m.kind === 'control');
   const instrument = status.instrument;
+  workshop.setCatalog(control);
   if (!instrument) {
     $('#bars').replaceChildren(h('p', { class: 'empty' }, h('strong', {}, 'No control model is loaded. '),
       'Start the server with one to play the instrument.'));
@@ -96,6 +100,7 @@ function remember(event) {
 connection.on('interface', (message) => {
   latestIn = message.values;
   countIn += 1;
+  voice.play('in', message.values);
   remember({ t: performance.now(), values: message.values, source: 'in' });
   $('#last-dt').textContent = `${Number(message.dt).toFixed(3)} s`;
   barsDirty = true;
@@ -103,6 +108,7 @@ connection.on('interface', (message) => {
 connection.on('prediction', (message) => {
   latestOut = message.values;
   countOut += 1;
+  voice.play('out', message.values);
   remember({ t: performance.now(), values: message.values, source: 'out' });
   barsDirty = true;
   xy.dirty = true;
@@ -143,6 +149,7 @@ function setPaused(value) {
 }
 
 function applyStatus(status) {
+  showRoutes(status?.outputs);
   const s = status && status.instrument;
   if (!s) return;
   if (s.dims - 1 !== dims) layout(s.dims - 1);
@@ -160,6 +167,57 @@ function applyStatus(status) {
 const workshop = new Workshop(connection);
 loadModels(connection, (catalog, status) => { build(catalog, status); workshop.refresh(); workshop.showJob(status.training); });
 connection.on('status', (message) => applyStatus(message.status));
+
+/** Where the predictions go: OSC destinations and address, MIDI ports, this browser. */
+function showRoutes(outputs) {
+  if (!outputs) return;
+  const osc = outputs.osc?.length ? `OSC ${outputs.predictionAddresses.join(' and ')} to ${outputs.osc.join(', ')}` : 'no OSC destination';
+  const midiOut = outputs.midi?.length ? `MIDI out: ${outputs.midi.join(', ')}` : 'no MIDI output';
+  $('#routes').replaceChildren(h('b', {}, 'Predictions go to '), `${osc} · ${midiOut} · `,
+    h('span', { id: 'routes-sound' }, voice.on ? 'and this browser' : 'not to this browser (Sound is off)'));
+  $('#routes').dataset.osc = (outputs.osc || []).join(',');
+}
+
+// ---------- sound in the browser ----------
+
+const soundButton = $('#sound');
+soundButton.addEventListener('click', async () => {
+  try {
+    if (voice.on) await voice.stop(); else await voice.start();
+  } catch (error) {
+    soundButton.title = `No sound: ${error.message}`;
+  }
+  soundButton.setAttribute('aria-pressed', String(voice.on));
+  soundButton.textContent = voice.on ? 'Sound on' : 'Sound off';
+  const line = $('#routes-sound');
+  if (line) line.textContent = voice.on ? 'and this browser' : 'not to this browser (Sound is off)';
+});
+setInterval(() => {
+  soundButton.dataset.notesIn = String(voice.strikes.in);
+  soundButton.dataset.notesOut = String(voice.strikes.out);
+}, 250);
+
+restart.keep({
+  capture: (status) => {
+    const s = status.instrument;
+    return s ? { model: s.model, file: s.file ?? null, mode: s.mode, piTemperature: s.piTemperature, sigmaTemperature: s.sigmaTemperature,
+      timescale: s.timescale, silenceThreshold: s.silenceThreshold, paused: s.paused } : null;
+  },
+  restore: async (saved, status) => {
+    const skipped = [];
+    const send = (command) => connection.api('/api/command', { method: 'POST', body: command });
+    if (saved.file && saved.file !== status?.instrument?.file) {
+      try { await connection.api('/api/instrument/model', { method: 'POST', body: { name: saved.file } }); } catch { skipped.push(`the model ${saved.model} (not found)`); }
+    }
+    await send({ type: 'mode', mode: saved.mode });
+    await send({ type: 'pi-temperature', value: saved.piTemperature });
+    await send({ type: 'sigma-temperature', value: saved.sigmaTemperature });
+    await send({ type: 'timescale', value: saved.timescale });
+    await send({ type: 'silence-threshold', value: saved.silenceThreshold });
+    if (saved.paused) await send({ type: 'instrument-pause', paused: true });
+    return skipped;
+  },
+});
 
 // ---------- the XY pad ----------
 
