@@ -159,7 +159,7 @@ def loops(y=0.40, x0=0.08, count=6, width=0.05, height=0.12):
     points = []
     for k in range(count * 16 + 1):
         t = k / 16 * 2 * math.pi
-        points.append((x0 + width * (t / (2 * math.pi)) - 0.018 * math.sin(t), y - height / 2 * (1 - math.cos(t)) * 0.5 + height / 4))
+        points.append((x0 + width * (t / (2 * math.pi)) + 0.018 * math.sin(t), y - height / 2 * (1 - math.cos(t)) * 0.5 + height / 4))
     return [points]
 
 

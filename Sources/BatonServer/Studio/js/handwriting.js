@@ -192,11 +192,12 @@ connection.on('strokes', (message) => {
   const last = strokes.at(-1)?.points.at(-1);
   if (!last || !Array.isArray(message.samples)) return;
   const { width } = sheetSize();
-  const layout = { left: leftMarginOf(strokes), right: width - 12, lineHeight: lineHeightOf(strokes) };
   const options = { scale: scale.value, yUp: strokeModels[0]?.yUp };
+  const raw = message.samples.map((rows) => fromStroke3(rows, last, options));
+  const layout = { left: leftMarginOf(strokes, width), right: width - 12, lineHeight: lineHeightOf(strokes, raw[0] ?? []) };
   const colourOf = (source) => strokeModels[source]?.colour ?? strokeModels[0]?.colour ?? INK;
   answer = {
-    samples: message.samples.map((rows) => wrapLines(fromStroke3(rows, last, options), layout)),
+    samples: raw.map((points) => wrapLines(points, layout)),
     colours: message.samples.map((rows, k) => rows.map((_, i) => colourOf(message.sources?.[k]?.[i] ?? 0))),
     started: performance.now(),
   };

@@ -56,6 +56,7 @@ function build(catalog, status) {
 function layout(count) {
   if (count === dims && bars.length) return;
   dims = count;
+  historyQuiet = false;   // redraw the lanes for the new width
   latestIn = new Array(dims).fill(null);
   latestOut = new Array(dims).fill(null);
   bars = Array.from({ length: dims }, (_, i) => {

@@ -21,12 +21,19 @@ export function placeLabels(discs, sizes, bounds, { minWidth = 44 } = {}) {
       .map((w) => Math.max(Math.min(minWidth, full.width), Math.round(w)))
       .filter((w, k, all) => all.indexOf(w) === k);
     const outward = Math.atan2(disc.y - cy, disc.x - cx);
+    // Sides facing away from the centre (or across it) at any width before sides facing
+    // inwards, where a label would read as the baton's.
+    const [away, inward] = candidates(disc, full.height, outward);
     let best = null;
-    for (const width of widths) {
-      for (const box of candidates(disc, width, full.height, outward)) {
-        const overlap = overlapOf(box, placed, discs, bounds);
-        if (!best || overlap < best.overlap) best = { box, overlap };
-        if (overlap === 0) break;
+    for (const group of [away, inward]) {
+      for (const width of widths) {
+        for (const place of group) {
+          const box = place(width);
+          const overlap = overlapOf(box, placed, discs, bounds);
+          if (!best || overlap < best.overlap) best = { box, overlap };
+          if (overlap === 0) break;
+        }
+        if (best.overlap === 0) break;
       }
       if (best.overlap === 0) break;
     }
@@ -36,24 +43,38 @@ export function placeLabels(discs, sizes, bounds, { minWidth = 44 } = {}) {
   return result;
 }
 
-/** Boxes around a disc, the one facing `angle` (away from the centre) first. */
-function candidates(disc, width, height, angle) {
+/**
+ * Places around a disc (width → box), best first, split into those facing away from the
+ * centre (`angle`) or across it, and those facing inwards.
+ */
+function candidates(disc, height, angle) {
   const { x, y, r } = disc;
-  const around = [
-    { dx: 0, dy: -1, left: x - width / 2, top: y - r - GAP - height },            // above
-    { dx: 0, dy: 1, left: x - width / 2, top: y + r + GAP },                      // below
-    { dx: 1, dy: 0, left: x + r + GAP, top: y - height / 2 },                     // right
-    { dx: -1, dy: 0, left: x - r - GAP - width, top: y - height / 2 },            // left
-    { dx: 0.7, dy: -0.7, left: x + r * 0.4, top: y - r - GAP - height },          // above, to the right
-    { dx: -0.7, dy: -0.7, left: x - r * 0.4 - width, top: y - r - GAP - height }, // above, to the left
-    { dx: 0.7, dy: 0.7, left: x + r * 0.4, top: y + r + GAP },                    // below, to the right
-    { dx: -0.7, dy: 0.7, left: x - r * 0.4 - width, top: y + r + GAP },           // below, to the left
-  ];
   const ux = Math.cos(angle), uy = Math.sin(angle);
-  return around
-    .map((c) => ({ score: c.dx * ux + c.dy * uy, box: { left: c.left, top: c.top, width, height } }))
-    .sort((a, b) => b.score - a.score)
-    .map((c) => c.box);
+  const radial = (w) => {
+    // centred on the ray from the centre through the disc, just clear of the disc
+    const reach = r + GAP + Math.abs(ux) * w / 2 + Math.abs(uy) * height / 2;
+    return [x + ux * reach - w / 2, y + uy * reach - height / 2];
+  };
+  const around = [
+    { dx: ux * 1.01, dy: uy * 1.01, at: radial },
+    { dx: 0.3, dy: -1, at: (w) => [x - w / 4, y - r - GAP - height] },            // above, leaning right
+    { dx: -0.3, dy: -1, at: (w) => [x - 3 * w / 4, y - r - GAP - height] },       // above, leaning left
+    { dx: 0.3, dy: 1, at: (w) => [x - w / 4, y + r + GAP] },                      // below, leaning right
+    { dx: -0.3, dy: 1, at: (w) => [x - 3 * w / 4, y + r + GAP] },                 // below, leaning left
+    { dx: 0, dy: -1, at: (w) => [x - w / 2, y - r - GAP - height] },            // above
+    { dx: 0, dy: 1, at: (w) => [x - w / 2, y + r + GAP] },                      // below
+    { dx: 1, dy: 0, at: () => [x + r + GAP, y - height / 2] },                  // right
+    { dx: -1, dy: 0, at: (w) => [x - r - GAP - w, y - height / 2] },            // left
+    { dx: 0.7, dy: -0.7, at: () => [x + r * 0.4, y - r - GAP - height] },       // above, to the right
+    { dx: -0.7, dy: -0.7, at: (w) => [x - r * 0.4 - w, y - r - GAP - height] }, // above, to the left
+    { dx: 0.7, dy: 0.7, at: () => [x + r * 0.4, y + r + GAP] },                 // below, to the right
+    { dx: -0.7, dy: 0.7, at: (w) => [x - r * 0.4 - w, y + r + GAP] },           // below, to the left
+  ];
+  const ranked = around.map((c) => ({ score: c.dx * ux + c.dy * uy, place: (w) => {
+    const [left, top] = c.at(w);
+    return { left, top, width: w, height };
+  } })).sort((a, b) => b.score - a.score);
+  return [ranked.filter((c) => c.score > -0.2).map((c) => c.place), ranked.filter((c) => c.score <= -0.2).map((c) => c.place)];
 }
 
 /** Area (px²) by which a box covers placed labels, discs, or lies outside the bounds. */

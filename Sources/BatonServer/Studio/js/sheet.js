@@ -5,11 +5,13 @@
 
 /**
  * Wraps absolute points ([x, y, down], `down` for the segment into the point) within
- * `left`…`right`; each new line starts at `left`, `lineHeight` lower. Returns new points.
+ * `left`…`right`; each new line starts at `left`, `lineHeight` lower. A line that still
+ * reaches left of `left` (a loop written backwards) moves right as a whole; what is left
+ * over is held inside the sheet. Returns new points.
  */
 export function wrapLines(points, { left, right, lineHeight, soft = 0.12 }) {
   const softRight = right - Math.max(24, (right - left) * soft);
-  const out = [];
+  const lines = [[]];
   let ox = 0, oy = 0;
   for (const [x, y, down] of points) {
     let px = x + ox, py = y + oy, pen = down;
@@ -20,26 +22,41 @@ export function wrapLines(points, { left, right, lineHeight, soft = 0.12 }) {
       px = left;
       py = y + oy;
       pen = 0;   // the move to the new line is never drawn
+      lines.push([]);
     }
-    out.push([px, py, pen]);
+    lines.at(-1).push([px, py, pen]);
   }
-  return out;
+  const edge = Math.min(left, 8);
+  return lines.flatMap((line) => {
+    const reach = Math.min(...line.map((p) => p[0]));
+    const shift = reach < edge ? edge - reach : 0;
+    return line.map(([x, y, pen]) => [Math.min(right, Math.max(edge, x + shift)), y, pen]);
+  });
 }
 
-/** How tall a line of this writing is: the recent ink's height, with room between lines. */
-export function lineHeightOf(strokes, { minimum = 56, maximum = 220 } = {}) {
-  const recent = strokes.flatMap((s) => s.points).slice(-240);
-  if (recent.length < 2) return minimum * 1.5;
-  const ys = recent.map((p) => p[1]);
-  const extent = Math.max(...ys) - Math.min(...ys);
-  return Math.min(maximum, Math.max(minimum, extent * 1.6));
+/**
+ * How far apart lines are: the height of the writing — the writer's recent ink and the
+ * model's own letters (`model`, its points before wrapping), whichever is taller — with
+ * room between lines. Heights are the 10th–90th percentile span, so one wild stroke does
+ * not open a gulf.
+ */
+export function lineHeightOf(strokes, model = [], { minimum = 56, maximum = 260 } = {}) {
+  const span = (ys) => {
+    if (ys.length < 4) return 0;
+    const sorted = ys.slice().sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length * 0.9)] - sorted[Math.floor(sorted.length * 0.1)];
+  };
+  const ink = span(strokes.flatMap((s) => s.points).slice(-240).map((p) => p[1]));
+  const own = span(model.map((p) => p[1]));
+  return Math.min(maximum, Math.max(minimum, Math.max(ink, own) * 1.5));
 }
 
-/** Where new lines start: the writer's left margin (the leftmost ink), never off the sheet. */
-export function leftMarginOf(strokes, minimum = 16) {
+/** Where new lines start: the page's left margin, or the writer's if it is further left. */
+export function leftMarginOf(strokes, width) {
+  const page = Math.max(16, width * 0.04);
   let left = Infinity;
   for (const stroke of strokes) for (const [x] of stroke.points) left = Math.min(left, x);
-  return Number.isFinite(left) ? Math.max(minimum, left) : minimum;
+  return Math.max(8, Math.min(page, left));
 }
 
 /**
