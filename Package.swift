@@ -41,10 +41,9 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(
-            name: "BatonCore",
-            dependencies: blasDependency
-        ),
+        // No BLAS in the core: inference runs on the project's own SIMD kernels, and only
+        // training's batched products go to OpenBLAS (Accelerate on Apple platforms).
+        .target(name: "BatonCore"),
         .target(
             name: "BatonTraining",
             dependencies: ["BatonCore", "ZIPFoundation"] + blasDependency

@@ -1,4 +1,5 @@
 import BatonCore
+import BatonTraining
 import Foundation
 
 /// Which sections to run, and how long to measure.

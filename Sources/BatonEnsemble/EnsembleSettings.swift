@@ -26,6 +26,10 @@ public struct EnsembleSettings: Sendable, Equatable {
     public var weights: [Float]
     /// Applied to every member's distribution before pooling (text: logits / τ).
     public var temperature: Float = 1
+    /// Text: after pooling, sample only from the k most probable bytes (0 = all) and of
+    /// those the fewest whose mass reaches `topP` (1 = all), as `SamplingOptions` does.
+    public var topK: Int = 0
+    public var topP: Float = 1
     public var pooling: Pooling = .linear
     /// Members whose normalised weight is below this are skipped (not stepped) until they
     /// rise above it again; they then catch up on what they missed.

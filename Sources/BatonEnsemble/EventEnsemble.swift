@@ -26,6 +26,10 @@ public final class EventEnsemble: @unchecked Sendable {
     /// One per member: draws and scores events in the data's units.
     let samplers: [EventSampler]
     private let drawn: FloatBuffer
+    /// Every member's component weights πᵢ πᵢₖ side by side (member i's K at
+    /// `componentOffsets[i]`), filled each step without allocating.
+    private let componentWeights: FloatBuffer
+    private let componentOffsets: [Int]
     let history: StreamHistory<[Float]>
     let background: BackgroundCatchUp<[Float]>
     public private(set) var lastActive: [Int] = []
@@ -44,8 +48,12 @@ public final class EventEnsemble: @unchecked Sendable {
         members = models.enumerated().map { i, model in
             EnsembleMember<[Float]>(index: i, model: model, precision: precision) { stepper, event in stepper.step(input: event) }
         }
-        samplers = models.map(EventSampler.init(model:))
+        let samplers = models.map(EventSampler.init(model:))
+        self.samplers = samplers
         drawn = FloatBuffer(count: dims)
+        let counts = samplers.map(\.componentCount)
+        componentOffsets = counts.indices.map { counts[..<$0].reduce(0, +) }
+        componentWeights = FloatBuffer(count: counts.reduce(0, +))
         history = StreamHistory(capacity: TextEnsemble.historyLength)
         background = BackgroundCatchUp(members: members, history: history)
     }
@@ -93,19 +101,21 @@ public final class EventEnsemble: @unchecked Sendable {
         return EnsembleEvent(values: values, source: member, shares: shares)
     }
 
-    /// Component weights of every active member at the π-temperature, times the member weight.
+    /// Draws (member, component) with probability πᵢ πᵢₖ, the member's component weights
+    /// at the π-temperature. Allocation-free: skipped members' entries are 0, which
+    /// `Categorical.sampleIndex` passes over.
     func drawComponent(active: [Int], weights: [Float], piTemperature: Float) -> (member: Int, component: Int) {
-        var choices: [(Int, Int, Float)] = []
+        let all = componentWeights.buffer
+        all.update(repeating: 0)
         for (k, i) in active.enumerated() {
             let (logits, count) = samplers[i].componentLogits(members[i].stepper.output.baseAddress!)
-            var probabilities = [Float](repeating: 0, count: count)
-            probabilities.withUnsafeMutableBufferPointer {
-                Categorical.softmax(UnsafeBufferPointer(start: logits, count: count), temperature: max(piTemperature, 1e-4), into: $0)
-            }
-            for (m, p) in probabilities.enumerated() { choices.append((i, m, weights[k] * p)) }
+            let slot = UnsafeMutableBufferPointer(rebasing: all[componentOffsets[i]..<(componentOffsets[i] + count)])
+            Softmax.softmax(UnsafeBufferPointer(start: logits, count: count), temperature: piTemperature, into: slot)
+            for m in slot.indices { slot[m] *= weights[k] }
         }
-        let pick = choices.map(\.2).withUnsafeBufferPointer { Categorical.sampleIndex($0, uniform: rng.nextFloat()) }
-        return (choices[pick].0, choices[pick].1)
+        let pick = Categorical.sampleIndex(UnsafeBufferPointer(all), uniform: rng.nextFloat())
+        let member = componentOffsets.lastIndex { $0 <= pick } ?? 0
+        return (member, pick - componentOffsets[member])
     }
 
     /// One point from component `m` of `member`, in the data's units.
@@ -118,18 +128,22 @@ public final class EventEnsemble: @unchecked Sendable {
     /// log Σᵢ πᵢ pᵢ(x) over the members active in the last step: the pooled density of a
     /// point in data units (at π- and σ-temperature 1).
     public func pooledLogDensity(of x: [Float]) -> Double {
-        let terms = memberLogTerms(x, active: lastActive, weights: lastWeights)
-        let maximum = terms.max() ?? 0
-        return maximum + Foundation.log(terms.reduce(0) { $0 + Foundation.exp($1 - maximum) })
+        var total = LogSumExp()
+        for term in memberLogTerms(x, active: lastActive, weights: lastWeights) { total.add(term) }
+        return total.value
     }
 
     /// πᵢ pᵢ(x) / Σ πⱼ pⱼ(x), densities in data units (each member's Jacobian included).
+    /// Where every density is 0 (far out in the tails) the shares are the weights.
     func attribution(of x: [Float], active: [Int], weights: [Float], piTemperature: Float) -> [Float] {
         let logTerms = memberLogTerms(x, active: active, weights: weights)
-        let maximum = logTerms.max() ?? 0
-        let total = logTerms.reduce(0) { $0 + Foundation.exp($1 - maximum) }
+        var sum = LogSumExp()
+        for term in logTerms { sum.add(term) }
+        let total = sum.value
         var shares = [Float](repeating: 0, count: members.count)
-        for (k, i) in active.enumerated() { shares[i] = Float(Foundation.exp(logTerms[k] - maximum) / total) }
+        for (k, i) in active.enumerated() {
+            shares[i] = total.isFinite ? Float(Foundation.exp(logTerms[k] - total)) : weights[k]
+        }
         return shares
     }
 

@@ -36,11 +36,12 @@ extension TextEnsemble {
                     let i = active[k]
                     members[i].withLock {
                         let logits = members[i].stepper.step(symbol: fed)
-                        Self.logSoftmax(logits, temperature: settings.temperature, into: logProbabilities[i].pointer)
+                        Softmax.logSoftmax(logits, temperature: settings.temperature, into: logProbabilities[i].pointer)
                     }
                 }
                 pool(active, weights: weights, pooling: settings.pooling, into: scratch.rolloutJoint.pointer)
                 rollout.constrain(scratch.rolloutJoint.buffer)
+                truncation.apply(scratch.rolloutJoint.buffer, topK: settings.topK, topP: settings.topP)
                 byte = Categorical.sampleIndex(UnsafeBufferPointer(scratch.rolloutJoint.buffer), uniform: rng.nextFloat())
                 rollout.advance(UInt8(byte))
                 score += Foundation.log(Double(max(scratch.rolloutJoint.pointer[byte], .leastNonzeroMagnitude)))

@@ -2,30 +2,6 @@ import BatonCore
 import Foundation
 
 extension TextEnsemble {
-    /// log softmax(logits / τ) into `out`, max subtracted first; eight lanes at a time
-    /// (the vocabulary, 256, is a multiple of 8).
-    static func logSoftmax(_ logits: UnsafeBufferPointer<Float>, temperature: Float, into out: UnsafeMutablePointer<Float>) {
-        precondition(logits.count % 8 == 0, "logSoftmax: \(logits.count) logits is not a multiple of 8")
-        let inverse = 1 / max(temperature, 1e-4)
-        let raw = UnsafeRawPointer(logits.baseAddress!)
-        var maxima = SIMD8<Float>(repeating: -.infinity)
-        for j in stride(from: 0, to: logits.count, by: 8) {
-            maxima = pointwiseMax(maxima, raw.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self))
-        }
-        let maximum = maxima.max()
-        var sums = SIMD8<Float>()
-        for j in stride(from: 0, to: logits.count, by: 8) {
-            let z = (raw.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) - SIMD8(repeating: maximum)) * SIMD8(repeating: inverse)
-            UnsafeMutableRawPointer(out + j).storeBytes(of: z, as: SIMD8<Float>.self)
-            sums += VectorMath.exp(z)
-        }
-        let logSum = SIMD8<Float>(repeating: Foundation.log(sums.sum()))
-        for j in stride(from: 0, to: logits.count, by: 8) {
-            let z = UnsafeMutableRawPointer(out + j).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(out + j).storeBytes(of: z - logSum, as: SIMD8<Float>.self)
-        }
-    }
-
     /// Pools the active members' current distributions into `joint` (probabilities).
     func pool(_ active: [Int], weights: [Float], pooling: Pooling, into joint: UnsafeMutablePointer<Float>) {
         Self.pool(active.map { UnsafePointer(logProbabilities[$0].pointer) }, weights: weights, pooling: pooling,
@@ -51,24 +27,14 @@ extension TextEnsemble {
                 }
                 while j < count { joint[j] += weights[i] * Foundation.exp(logY[j]); j += 1 }
             }
-            var total: Float = 0
-            for j in 0..<count { total += joint[j] }
-            let scale = total > 0 ? 1 / total : 0
-            for j in 0..<count { joint[j] *= scale }
+            Categorical.normalise(UnsafeMutableBufferPointer(start: joint, count: count))
         case .product:
-            var maximum = -Float.infinity
             for j in 0..<count {
                 var s: Float = 0
                 for (i, logY) in logProbabilities.enumerated() { s += weights[i] * logY[j] }
                 joint[j] = s
-                maximum = max(maximum, s)
             }
-            var total: Float = 0
-            for j in 0..<count {
-                joint[j] = Foundation.exp(joint[j] - maximum)
-                total += joint[j]
-            }
-            for j in 0..<count { joint[j] /= total }
+            Softmax.softmax(UnsafeBufferPointer(start: joint, count: count), into: UnsafeMutableBufferPointer(start: joint, count: count))
         }
     }
 

@@ -37,6 +37,8 @@ public final class TextEnsemble: @unchecked Sendable {
     public private(set) var lastActive: [Int] = []
     public private(set) var lastWeights: [Float] = []
     let lookaheadState: LookaheadScratch
+    /// Top-k/top-p of the pooled distribution (`EnsembleSettings.topK`, `topP`).
+    let truncation = Truncation(capacity: ModelConfig.byteVocabulary)
     /// Worker threads for stepping members in parallel.
     public var threads: Int
     /// Keeps the pooled output well-formed UTF-8: models that each write valid text can,
@@ -126,6 +128,7 @@ public final class TextEnsemble: @unchecked Sendable {
         prepare(active, temperature: settings.temperature)
         pool(active, weights: weights, pooling: settings.pooling, into: joint.pointer)
         grammar.constrain(joint.buffer)
+        truncation.apply(joint.buffer, topK: settings.topK, topP: settings.topP)
         let byte: Int
         if let lookahead = settings.lookahead, lookahead.depth > 0 || lookahead.candidates > 1 {
             byte = chooseWithLookahead(lookahead, active: active, weights: weights, settings: settings)
@@ -151,7 +154,7 @@ public final class TextEnsemble: @unchecked Sendable {
             let i = work[k], member = members[i]
             member.withLock {
                 member.join(target: target, history: history)
-                Self.logSoftmax(member.stepper.output, temperature: temperature, into: logProbabilities[i].pointer)
+                Softmax.logSoftmax(member.stepper.output, temperature: temperature, into: logProbabilities[i].pointer)
             }
         }
         for i in work { computedFor[i] = (target, temperature) }

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import BatonCore
 @testable import BatonCLI
 import Testing
 
@@ -18,6 +19,45 @@ import Testing
         #expect(Self.validationMessage(["sample", "m.safetensors", "--temperature", "0"])?.contains("--temperature") == true)
         #expect(Self.validationMessage(["sample", "m.safetensors", "--top-p", "1.5"])?.contains("--top-p") == true)
         #expect(Self.validationMessage(["sample", "m.safetensors", "--length", "-3"]) != nil)
+    }
+
+    /// Seeds are every UInt64 in every command; anything else is one line naming the value.
+    @Test func seedsCoverTheWholeUInt64RangeAndNothingElse() throws {
+        for command in [["sample", "m.safetensors"], ["ensemble", "m.safetensors"], ["predict", "m.safetensors"],
+                        ["draw", "m.safetensors", "--out", "d.svg"], ["serve"], ["train", "text", "c.txt", "--out", "m.safetensors"]] {
+            #expect(Self.validationMessage(command + ["--seed", "18446744073709551615"]) == nil, "\(command)")
+            #expect(Self.validationMessage(command + ["--seed", "0"]) == nil)
+            for bad in ["-1", "18446744073709551616", "1.5", "seven"] {
+                let message = Self.validationMessage(command + ["--seed", bad])
+                #expect(message?.contains("--seed must be a whole number from 0 to 18446744073709551615, got '\(bad)'") == true, "\(command) \(bad): \(message ?? "accepted")")
+                #expect(message?.contains("Usage") == false)
+            }
+        }
+        let parsed = try BatonCommand.parseAsRoot(["train", "text", "c.txt", "--out", "m.safetensors"]) as? TrainTextCommand
+        #expect(parsed?.training.seed.resolve() == 1)
+    }
+
+    /// π and σ temperatures are validated by every command that takes them.
+    @Test func rejectsBadMixtureTemperaturesEverywhere() {
+        for command in [["predict", "m.safetensors"], ["draw", "m.safetensors", "--out", "d.svg"]] {
+            for flag in ["--temperature", "--pi-temperature", "--sigma-temperature"] {
+                for bad in ["0", "-2", "nan", "inf"] {
+                    #expect(Self.validationMessage(command + ["\(flag)=\(bad)"])?.contains("\(flag) must be a finite number > 0") == true, "\(command) \(flag) \(bad)")
+                }
+                #expect(Self.validationMessage(command + [flag, "0.01"]) == nil)
+            }
+        }
+    }
+
+    @Test func ensembleTakesTopKTopPAndPredictTakesPrecision() throws {
+        let ensemble = try BatonCommand.parseAsRoot(["ensemble", "a.safetensors", "--top-k", "20", "--top-p", "0.9"]) as? EnsembleCommand
+        #expect(ensemble?.sampling.options == SamplingOptions(temperature: 0.8, topK: 20, topP: 0.9))
+        #expect(Self.validationMessage(["ensemble", "a.safetensors", "--top-p", "0"])?.contains("--top-p") == true)
+        #expect(Self.validationMessage(["ensemble", "a.safetensors", "--temperature", "0"])?.contains("--temperature") == true)
+        let predict = try BatonCommand.parseAsRoot(["predict", "c.safetensors", "--precision", "f16"]) as? PredictCommand
+        #expect(predict?.precision.precision == .float16)
+        let draw = try BatonCommand.parseAsRoot(["draw", "s.safetensors", "--out", "d.svg", "--pi-temperature", "0.3"]) as? DrawCommand
+        #expect(draw?.temperatures.pi == 0.3 && draw?.temperatures.sigma == 0.65)
     }
 
     @Test func rejectsBadTrainingOptions() {

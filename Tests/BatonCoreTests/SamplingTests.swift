@@ -6,9 +6,9 @@ import Testing
     @Test func softmaxIsShiftInvariantAndNormalised() {
         let logits: [Float] = [1, 2, 3, -4, 0.5]
         var a = [Float](repeating: 0, count: 5), b = a
-        logits.withUnsafeBufferPointer { l in a.withUnsafeMutableBufferPointer { Categorical.softmax(l, into: $0) } }
+        logits.withUnsafeBufferPointer { l in a.withUnsafeMutableBufferPointer { Softmax.softmax(l, into: $0) } }
         let shifted = logits.map { $0 + 1000 }
-        shifted.withUnsafeBufferPointer { l in b.withUnsafeMutableBufferPointer { Categorical.softmax(l, into: $0) } }
+        shifted.withUnsafeBufferPointer { l in b.withUnsafeMutableBufferPointer { Softmax.softmax(l, into: $0) } }
         for (x, y) in zip(a, b) { #expect(abs(x - y) < 1e-6) }
         #expect(abs(a.reduce(0, +) - 1) < 1e-6)
     }
@@ -33,6 +33,28 @@ import Testing
             let p = Array(sampler.distribution(l, options: SamplingOptions(topP: 0.5)))
             #expect(p[0] == 1 && p[1...].allSatisfy { $0 == 0 })
         }
+    }
+
+    /// Truncation runs after the UTF-8 grammar: top-k picks among the bytes that may come
+    /// next (truncating first could keep only forbidden bytes and leave a uniform draw).
+    @Test func topKChoosesAmongTheBytesTheGrammarAllows() {
+        var logits = [Float](repeating: -5, count: 256)
+        logits[0x41] = 9      // 'A' is the model's favourite, but a continuation byte must come next
+        logits[0xA9] = 3      // the best continuation byte
+        logits[0x80] = 2
+        var grammar = UTF8Grammar()
+        grammar.advance(0xC3)
+        let sampler = SymbolSampler()
+        let p = logits.withUnsafeBufferPointer { Array(sampler.distribution($0, options: SamplingOptions(topK: 1), grammar: grammar)) }
+        #expect(abs(p[0xA9] - 1) < 1e-6 && p.filter { $0 > 0 }.count == 1)
+    }
+
+    @Test func samplingOptionsAreValidatedOneWay() {
+        #expect(throws: Never.self) { try SamplingOptions(temperature: 0.8, topK: 40, topP: 0.95).validate() }
+        for bad in [SamplingOptions(temperature: 0), SamplingOptions(topK: -1), SamplingOptions(topP: 0), SamplingOptions(topP: 1.01), SamplingOptions(topP: .nan)] {
+            #expect(throws: InvalidSetting.self) { try bad.validate() }
+        }
+        #expect((try? SamplingOptions(topP: 2).validate(prefix: "/baton/")) == nil)
     }
 
     @Test func seededSamplingReplays() {

@@ -32,7 +32,7 @@ func controlModel(seed: UInt64, scale: Float = 1) -> Model {
                 var density = pis[k] / piTotal
                 for j in 0..<3 {
                     let z = Double((x[j] - n.offset[j]) / n.scale[j])
-                    let mu = Double(out[k * 3 + j]), sigma = MixtureDensity.sigma(Double(out[12 + k * 3 + j]), .elu)
+                    let mu = Double(out[k * 3 + j]), sigma = SigmaTransform.elu.sigma(Double(out[12 + k * 3 + j]))
                     // Density in data units: divide by the scale (the Jacobian).
                     density *= Foundation.exp(-0.5 * ((z - mu) / sigma) * ((z - mu) / sigma)) / (sigma * (2 * Double.pi).squareRoot()) / Double(n.scale[j])
                 }
@@ -40,6 +40,18 @@ func controlModel(seed: UInt64, scale: Float = 1) -> Model {
             }
         }
         #expect(abs(ensemble.pooledLogDensity(of: x) - Foundation.log(total)) < 1e-6)
+    }
+
+    /// Far out in every member's tails the pooled density is 0: log −∞, not NaN, and the
+    /// shares fall back to the weights.
+    @Test func pooledDensityFarOutIsZeroNotNaN() {
+        let models = [controlModel(seed: 1), controlModel(seed: 2)]
+        let ensemble = EventEnsemble(models: models, settings: EnsembleSettings(weights: [0.3, 0.7]), seed: 5)
+        _ = ensemble.step()
+        let far: [Float] = [3e38, -3e38, 3e38]  // beyond Float range once normalised
+        #expect(ensemble.pooledLogDensity(of: far) == -.infinity)
+        let shares = ensemble.attribution(of: far, active: [0, 1], weights: [0.3, 0.7], piTemperature: 1)
+        #expect(shares == [0.3, 0.7])
     }
 
     @Test func identicalMembersAreChosenInProportionToTheirWeights() {

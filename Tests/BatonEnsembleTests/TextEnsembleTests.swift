@@ -78,7 +78,7 @@ func textModel(seed: UInt64, units: Int = 12) -> Model {
         for byte in stream.dropLast() { reference.step(symbol: Int(byte)) }
         let expected = Array(reference.output)
         var logProbabilities = [Float](repeating: 0, count: 256)
-        expected.withUnsafeBufferPointer { l in logProbabilities.withUnsafeMutableBufferPointer { TextEnsemble.logSoftmax(l, temperature: 1, into: $0.baseAddress!) } }
+        expected.withUnsafeBufferPointer { l in logProbabilities.withUnsafeMutableBufferPointer { Softmax.logSoftmax(l, temperature: 1, into: $0.baseAddress!) } }
         let seen = ensemble.distribution(of: 1)
         for j in 0..<256 { #expect(abs(seen[j] - Foundation.exp(logProbabilities[j])) < 1e-6) }
     }
@@ -117,6 +117,24 @@ func textModel(seed: UInt64, units: Int = 12) -> Model {
             #expect(symbol.shares[symbol.dominant] == symbol.shares.max())
         }
         #expect(abs(ensemble.jointDistribution.reduce(0, +) - 1) < 1e-4)
+    }
+
+    /// Top-k and top-p act on the pooled distribution: with k = 1 the ensemble is greedy.
+    @Test func topKAndTopPTruncateThePooledDistribution() {
+        let ensemble = TextEnsemble(models: [textModel(seed: 11), textModel(seed: 12)], seed: 6, threads: 1)
+        ensemble.controls.update { $0.topK = 1 }
+        for _ in 0..<20 {
+            let symbol = ensemble.step()
+            let joint = ensemble.jointDistribution
+            #expect(abs(joint[Int(symbol.byte)] - 1) < 1e-6 && joint.filter { $0 > 0 }.count == 1)
+        }
+        ensemble.controls.update { $0.topK = 0; $0.topP = 0.5 }
+        for _ in 0..<20 {
+            let symbol = ensemble.step()
+            let kept = ensemble.jointDistribution.filter { $0 > 0 }
+            #expect(ensemble.jointDistribution[Int(symbol.byte)] > 0 && abs(kept.reduce(0, +) - 1) < 1e-5)
+            #expect(kept.count < 256)
+        }
     }
 
     @Test func lookaheadLeavesMemberStatesUnchanged() {

@@ -65,7 +65,7 @@ import Testing
                 let expected = run.steps[t]
                 var probabilities = [Float](repeating: 0, count: 20)
                 _ = Array(out[l.logits..<(l.logits + 20)].map(Float.init)).withUnsafeBufferPointer { logits in
-                    probabilities.withUnsafeMutableBufferPointer { Categorical.softmax(logits, into: $0) }
+                    probabilities.withUnsafeMutableBufferPointer { Softmax.softmax(logits, into: $0) }
                 }
                 for m in 0..<20 {
                     let pairs: [(Double, Double)] = [

@@ -27,7 +27,7 @@ import Testing
             let out = Array(stepper.step(input: row))  // raw data units; the model's normalisation scales by 10
             for (i, expected) in reference.outputs_per_step[t].enumerated() {
                 // The fixture holds σ after keras-mdn-layer's activation; Baton's head holds σ-pre.
-                let value = (kd..<(2 * kd)).contains(i) ? MixtureDensity.sigma(Double(out[i]), .elu) : Double(out[i])
+                let value = (kd..<(2 * kd)).contains(i) ? SigmaTransform.elu.sigma(Double(out[i])) : Double(out[i])
                 worst = max(worst, abs(value - expected) / max(abs(expected), 1))
             }
         }

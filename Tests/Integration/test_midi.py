@@ -14,8 +14,7 @@ from websockets.sync.client import connect
 
 from conftest import BATON, ROOT, SHARED, run
 from midi_peers import Controller, JackServer, Synth, note_ons
-from serving import Server
-from test_server import Inbox
+from serving import Inbox, Server
 
 IMPSY = SHARED / "fixtures" / "impsy"
 S1 = [["note_on", 3], ["control_change", 3, 19], ["control_change", 3, 20]]
@@ -149,7 +148,7 @@ def test_polyphony_answers_each_note_at_its_predicted_time_mapped_as_the_config_
         code = server.stop()
         controller.close()
         synth.close()
-        inbox.server.shutdown()
+        inbox.close()
     assert code == 0, server.process.stderr.read()
 
 
@@ -338,4 +337,4 @@ def test_input_thru_echoes_the_performer_to_midi_and_osc(jack, tmp_path):
         server.stop()
         controller.close()
         synth.close()
-        inbox.server.shutdown()
+        inbox.close()

@@ -29,40 +29,31 @@ struct DrawCommand: ParsableCommand {
     @Option(name: .long, help: "Drawings to make, each from the zero state.")
     var samples: Int = 1
 
-    @Option(name: .long, help: "Temperature for both the mixture choice and the spread.")
-    var temperature: Float = 0.65
-
-    @Option(name: .customLong("pi-temperature"), help: "Mixture-choice temperature (overrides --temperature).")
-    var piTemperature: Float?
-
-    @Option(name: .customLong("sigma-temperature"), help: "Variance scale (overrides --temperature).")
-    var sigmaTemperature: Float?
+    @OptionGroup var temperatures: MixtureTemperatureArguments<DrawDefaults>
 
     @Option(name: .long, help: "Strokes to continue (.npz or CSV with dx, dy, pen columns).")
     var prime: String?
 
-    @Option(name: .long, help: "Random seed (default: a new one each run).")
-    var seed: UInt64?
+    @OptionGroup var seed: SeedArguments<RandomSeed>
+
+    @OptionGroup var precision: PrecisionArguments
 
     func validate() throws {
         guard steps.map({ $0 > 0 }) ?? true, samples >= 1 else { throw ValidationError("--steps and --samples must be ≥ 1") }
-        for (name, t) in [("--temperature", Optional(temperature)), ("--pi-temperature", piTemperature), ("--sigma-temperature", sigmaTemperature)] {
-            guard t.map({ $0 > 0 && $0.isFinite }) ?? true else { throw ValidationError("\(name) must be > 0") }
-        }
     }
 
     func run() throws {
         let entries = try ModelList.load(models)
         let loaded = entries[0].model
         guard loaded.config.kind == .strokes else {
-            throw CommandError(message: "\(entries[0].path) is a \(loaded.config.kind.rawValue) model, not a stroke model",
+            throw CommandLineError(message: "\(entries[0].path) is a \(loaded.config.kind.rawValue) model, not a stroke model",
                                hint: loaded.config.kind == .text ? "sample text with `baton sample`" : "generate events with `baton predict`")
         }
         let primePoints = try prime.map { StrokeFrame.toModelFrame(try ContinuousDataInput.load($0).train, for: loaded) }
         if let primePoints, primePoints.dims != 3 { throw DataError.dimensionMismatch(path: prime!, expected: 3, found: primePoints.dims) }
         let count = steps ?? Int(loaded.metadata["typical_length"] ?? "") ?? 300
-        let generator = try EventSources.make(entries, weights: weights, piTemperature: piTemperature ?? temperature,
-                                              sigmaTemperature: sigmaTemperature ?? temperature, seed: seed ?? UInt64.random(in: 0...UInt64.max))
+        let generator = try EventSources.make(entries, weights: weights, temperatures: (temperatures.pi, temperatures.sigma),
+                                              precision: precision.resolve(for: entries.map(\.model)), seed: seed.resolve())
         var drawings: [StrokeSVG.Drawing] = []
         for _ in 0..<samples {
             generator.reset()

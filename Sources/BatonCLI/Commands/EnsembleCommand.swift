@@ -8,7 +8,7 @@ struct EnsembleCommand: ParsableCommand {
         commandName: "ensemble",
         abstract: "Conduct several text models at once: mix their styles with live weights.",
         discussion: """
-        Every model reads the same text; at each step their next-byte distributions are pooled with the weights and one byte is drawn (Akten & Grierson 2016). Text is coloured by the model that contributed most to each character when stdout is a terminal.
+        Every model reads the same text; at each step their next-byte distributions, each at --temperature, are pooled with the weights and one byte is drawn (Akten & Grierson 2016), from the pooled bytes --top-k and --top-p keep. Text is coloured by the model that contributed most to each character when stdout is a terminal.
 
         --interactive opens the terminal conductor: 1–9 solo a model, ←/→ pick a model, ↑/↓ move weight to or from it, 0 spreads the weights evenly, p toggles linear/product pooling, l toggles lookahead, t/T lower/raise the temperature, space pauses, r resets, q quits. Bars show each model's weight and the confidence of its distribution.
 
@@ -36,17 +36,14 @@ struct EnsembleCommand: ParsableCommand {
     @Option(name: .long, help: "Lookahead sampling as CANDIDATES,DEPTH, e.g. 4,8.")
     var lookahead: String?
 
-    @Option(name: .long, help: "Temperature applied to every model before pooling.")
-    var temperature: Float = 0.8
+    @OptionGroup var sampling: SamplingArguments<EnsembleDefaults>
 
     @Option(name: .long, help: "Text to start from.")
     var prime: String?
 
-    @Option(name: .long, help: "Random seed (default: a new one each run).")
-    var seed: UInt64?
+    @OptionGroup var seed: SeedArguments<RandomSeed>
 
-    @Option(name: .long, help: PrecisionHelp.text)
-    var precision: WeightPrecision?
+    @OptionGroup var precision: PrecisionArguments
 
     @Flag(name: .long, help: "Open the terminal conductor (needs a terminal).")
     var interactive = false
@@ -59,7 +56,6 @@ struct EnsembleCommand: ParsableCommand {
 
     func validate() throws {
         guard Pooling(rawValue: pooling) != nil else { throw ValidationError("--pooling must be linear or product, got '\(pooling)'") }
-        guard temperature > 0 else { throw ValidationError("--temperature must be > 0") }
         guard threshold >= 0, threshold < 1 else { throw ValidationError("--threshold must be in [0, 1)") }
         guard length >= 0 else { throw ValidationError("--length must be ≥ 0") }
         if let lookahead { _ = try Self.parseLookahead(lookahead) }
@@ -77,16 +73,18 @@ struct EnsembleCommand: ParsableCommand {
         let loaded = try ModelList.load(models)
         guard loaded.allSatisfy({ $0.model.config.kind == .text }) else {
             let bad = loaded.first { $0.model.config.kind != .text }
-            throw CommandError(message: "\(bad?.path ?? "") is a \(bad?.model.config.kind.rawValue ?? "") model; `baton ensemble` mixes text models",
+            throw CommandLineError(message: "\(bad?.path ?? "") is a \(bad?.model.config.kind.rawValue ?? "") model; `baton ensemble` mixes text models",
                                hint: "mix stroke models with `baton draw A B --weights …` and control models with `baton predict A B --weights …`")
         }
         var settings = EnsembleSettings(weights: try ModelList.weights(weights, count: loaded.count))
         settings.pooling = Pooling(rawValue: pooling) ?? .linear
         settings.threshold = threshold
-        settings.temperature = temperature
+        settings.temperature = sampling.temperature
+        settings.topK = sampling.topK
+        settings.topP = sampling.topP
         settings.lookahead = try lookahead.map(Self.parseLookahead)
-        let ensemble = TextEnsemble(models: loaded.map(\.model), settings: settings, precision: precision ?? .asStored(loaded.map(\.model)),
-                                    seed: seed ?? UInt64.random(in: 0...UInt64.max))
+        let ensemble = TextEnsemble(models: loaded.map(\.model), settings: settings, precision: precision.resolve(for: loaded.map(\.model)),
+                                    seed: seed.resolve())
         ensemble.prime(Array((prime ?? "").utf8))
         let conducting = EnsembleMIDI(controls: ensemble.controls, names: loaded.map { $0.model.displayName }, map: midi.common.controls)
         let rig = try midi.rig { _, message in conducting.receive(message) }
@@ -94,7 +92,7 @@ struct EnsembleCommand: ParsableCommand {
         defer { rig?.stop() }
         if interactive {
             guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-                throw CommandError(message: "--interactive needs a terminal on stdin and stdout", hint: "run it in a terminal (or tmux), or drop --interactive")
+                throw CommandLineError(message: "--interactive needs a terminal on stdin and stdout", hint: "run it in a terminal (or tmux), or drop --interactive")
             }
             try TerminalConductor(ensemble: ensemble, names: loaded.map { $0.model.displayName },
                                   colours: loaded.map { $0.model.colour }, prime: prime ?? "", rate: rate > 0 ? rate : 1e9,

@@ -32,7 +32,7 @@ struct EvalCommand: ParsableCommand {
             let bytes: [UInt8]
             do { bytes = try readFileBytes(file) } catch { throw error }
             guard bytes.count >= 2 else {
-                throw CommandError(message: "\(file) has \(bytes.count) byte(s); scoring needs at least 2",
+                throw CommandLineError(message: "\(file) has \(bytes.count) byte(s); scoring needs at least 2",
                                    hint: "the first byte is only input, so give a longer file")
             }
             result = Evaluation.text(model: loaded, bytes: bytes, progress: progressReporter())

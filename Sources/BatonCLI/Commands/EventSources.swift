@@ -16,18 +16,19 @@ extension EventEnsemble: EventSource {
 
 enum EventSources {
     /// A generator for one model, a mixture of mixtures for several (same kind and dims).
-    static func make(_ models: [ModelList.Entry], weights: String?, piTemperature: Float, sigmaTemperature: Float, seed: UInt64) throws -> EventSource {
+    static func make(_ models: [ModelList.Entry], weights: String?, temperatures: (pi: Float, sigma: Float), precision: WeightPrecision,
+                     seed: UInt64) throws -> EventSource {
         let first = models[0].model
         for entry in models where entry.model.config.kind != first.config.kind || entry.model.config.inputSize != first.config.inputSize {
-            throw CommandError(message: "\(entry.path) is a \(entry.model.config.inputSize)-d \(entry.model.config.kind.rawValue) model, \(models[0].path) a \(first.config.inputSize)-d \(first.config.kind.rawValue) model",
+            throw CommandLineError(message: "\(entry.path) is a \(entry.model.config.inputSize)-d \(entry.model.config.kind.rawValue) model, \(models[0].path) a \(first.config.inputSize)-d \(first.config.kind.rawValue) model",
                                hint: "mix models of the same kind and dimension")
         }
         if models.count == 1 {
-            return EventGenerator(model: first, piTemperature: piTemperature, sigmaTemperature: sigmaTemperature, seed: seed)
+            return EventGenerator(model: first, precision: precision, piTemperature: temperatures.pi, sigmaTemperature: temperatures.sigma, seed: seed)
         }
         var settings = EnsembleSettings(weights: try ModelList.weights(weights, count: models.count))
-        settings.piTemperature = piTemperature
-        settings.sigmaTemperature = sigmaTemperature
-        return EventEnsemble(models: models.map(\.model), settings: settings, seed: seed)
+        settings.piTemperature = temperatures.pi
+        settings.sigmaTemperature = temperatures.sigma
+        return EventEnsemble(models: models.map(\.model), settings: settings, precision: precision, seed: seed)
     }
 }

@@ -15,7 +15,7 @@ struct IMPSYServePlan {
     static func load(path: String, shippedModels: String?, seed: UInt64?) throws -> IMPSYServePlan {
         let config = try IMPSYConfiguration.load(path: path)
         guard let mode = InteractionMode(impsyName: config.mode.rawValue) else {
-            throw CommandError(message: "IMPSY config \(path): mode \(config.mode.rawValue) has no Baton equivalent", hint: "use callresponse, polyphony, battle or useronly")
+            throw CommandLineError(message: "IMPSY config \(path): mode \(config.mode.rawValue) has no Baton equivalent", hint: "use callresponse, polyphony, battle or useronly")
         }
         let shipped = shippedModels.map { [($0 as NSString).appendingPathComponent("control"), $0] } ?? []
         let choice = try IMPSYModelLocator.locate(config, shippedModels: shipped, seed: seed ?? 1)

@@ -18,7 +18,7 @@ enum ModelList {
                 paths.append(argument)
             }
         }
-        guard !paths.isEmpty else { throw CommandError(message: "no models found in \(arguments.joined(separator: ", "))", hint: "give .safetensors files or folders holding them") }
+        guard !paths.isEmpty else { throw CommandLineError(message: "no models found in \(arguments.joined(separator: ", "))", hint: "give .safetensors files or folders holding them") }
         return try paths.map { Entry(path: $0, model: try Model.load(path: $0)) }
     }
 
@@ -27,7 +27,7 @@ enum ModelList {
         guard let text else { return [Float](repeating: 1, count: count) }
         let values = text.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
         guard values.count == count, values.allSatisfy({ $0 != nil && $0! >= 0 && $0!.isFinite }) else {
-            throw CommandError(message: "--weights '\(text)' must be \(count) non-negative numbers, one per model", hint: "e.g. --weights \(Array(repeating: "1", count: count).joined(separator: ","))")
+            throw CommandLineError(message: "--weights '\(text)' must be \(count) non-negative numbers, one per model", hint: "e.g. --weights \(Array(repeating: "1", count: count).joined(separator: ","))")
         }
         return values.map { $0! }
     }

@@ -23,31 +23,27 @@ struct PredictCommand: ParsableCommand {
     @Option(name: .long, help: "Events to generate.")
     var steps: Int = 50
 
-    @Option(name: .customLong("pi-temperature"), help: "Divides the mixture logits (> 1 = more varied choices).")
-    var piTemperature: Float = 1
-
-    @Option(name: .customLong("sigma-temperature"), help: "Multiplies the variances (< 1 = closer to the means).")
-    var sigmaTemperature: Float = 1
+    @OptionGroup var temperatures: MixtureTemperatureArguments<PredictDefaults>
 
     @Option(name: .long, help: "Events to feed first (CSV with a header, or .npz).")
     var prime: String?
 
-    @Option(name: .long, help: "Random seed (default: a new one each run).")
-    var seed: UInt64?
+    @OptionGroup var seed: SeedArguments<RandomSeed>
+
+    @OptionGroup var precision: PrecisionArguments
 
     func validate() throws {
         guard steps >= 0 else { throw ValidationError("--steps must be ≥ 0") }
-        guard piTemperature > 0, sigmaTemperature > 0 else { throw ValidationError("temperatures must be > 0") }
     }
 
     func run() throws {
         let entries = try ModelList.load(models)
         let loaded = entries[0].model
         guard loaded.config.kind != .text else {
-            throw CommandError(message: "\(entries[0].path) is a text model", hint: "sample text with `baton sample`")
+            throw CommandLineError(message: "\(entries[0].path) is a text model", hint: "sample text with `baton sample`")
         }
-        let generator = try EventSources.make(entries, weights: weights, piTemperature: piTemperature, sigmaTemperature: sigmaTemperature,
-                                              seed: seed ?? UInt64.random(in: 0...UInt64.max))
+        let generator = try EventSources.make(entries, weights: weights, temperatures: (temperatures.pi, temperatures.sigma),
+                                              precision: precision.resolve(for: entries.map(\.model)), seed: seed.resolve())
         if let prime {
             let events = try ContinuousDataInput.load(prime).train
             guard events.dims == loaded.config.inputSize else {

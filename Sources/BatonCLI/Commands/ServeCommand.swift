@@ -70,11 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("prediction-address"), help: "OSC address of predictions (IMPS used /prediction; with --impsy-config they also go to IMPSY's /impsy).")
     var predictionAddress: String = "/prediction"
 
-    @Option(name: .long, help: "Random seed (default: a new one each run).")
-    var seed: UInt64?
+    @OptionGroup var seed: SeedArguments<RandomSeed>
 
-    @Option(name: .long, help: PrecisionHelp.text)
-    var precision: WeightPrecision?
+    @OptionGroup var precision: PrecisionArguments
 
     @Option(name: .long, help: "Serve the Studio from this folder (while editing its files) instead of the built-in copy.")
     var studio: String?
@@ -96,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let plan = try midi.impsyConfig.map { try IMPSYServePlan.load(path: $0, shippedModels: try? ShippedModels.folder(), seed: seed) }
+        let plan = try midi.impsyConfig.map { try IMPSYServePlan.load(path: $0, shippedModels: try? ShippedModels.folder(), seed: seed.seed.flatMap { UInt64($0) }) }
         var paths = models + (modelsFolder.map { [$0] } ?? [])
         if paths.isEmpty && plan == nil { paths = [try ShippedModels.folder()] }
         let given = paths.isEmpty ? [] : try ModelList.load(paths)
@@ -117,9 +115,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.allowOrigins = allowOrigin
         configuration.allowHosts = allowHost
         configuration.predictionAddress = predictionAddress
-        configuration.seed = seed
+        configuration.seed = seed.resolve()
         configuration.studioFolder = studio
-        configuration.precision = precision
+        configuration.precision = precision.precision
         if let plan {
             let notes = plan.notes + plan.apply(to: &configuration, listenGiven: listen != nil, oscPortGiven: oscPort != nil, oscSendGiven: !oscSend.isEmpty)
             if let mode { configuration.mode = InteractionMode(rawValue: mode) ?? configuration.mode }
@@ -168,7 +166,7 @@ enum ShippedModels {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         let checkout = executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Models").path
         if FileManager.default.fileExists(atPath: checkout) { return checkout }
-        throw CommandError(message: "no models given and no Models/ folder found", hint: "run from the Baton checkout or give model files")
+        throw CommandLineError(message: "no models given and no Models/ folder found", hint: "run from the Baton checkout or give model files")
     }
 }
 

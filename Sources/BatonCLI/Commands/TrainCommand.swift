@@ -34,8 +34,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .long, help: "Stop after this many passes over the training data (with --resume: in all).")
     var epochs: Int?
 
-    @Option(name: .long, help: "Random seed: the same seed, data and options give the same model.")
-    var seed: UInt64 = 1
+    @OptionGroup var seed: SeedArguments<TrainingSeed>
 
     @Option(name: .long, help: "Continue from this model (and its .state.safetensors checkpoint when present).")
     var resume: String?
@@ -124,7 +123,7 @@ struct TrainingArguments: ParsableArguments {
         o.patience = patience
         o.maxEpochs = epochs
         o.maxMinutes = minutes
-        o.seed = seed
+        o.seed = seed.resolve()
         o.threads = threads
         o.saveDType = float16 ? .f16 : .f32
         return o

@@ -8,7 +8,7 @@ final class RawTerminal {
 
     init() throws {
         guard tcgetattr(STDIN_FILENO, &original) == 0 else {
-            throw CommandError(message: "cannot read the terminal settings", hint: "run in a terminal")
+            throw CommandLineError(message: "cannot read the terminal settings", hint: "run in a terminal")
         }
         var raw = original
         raw.c_lflag &= ~tcflag_t(ICANON | ECHO)

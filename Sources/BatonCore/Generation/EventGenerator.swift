@@ -73,27 +73,3 @@ public final class EventGenerator {
 
     public func next() -> [Float] { Array(nextEvent()) }
 }
-
-/// The smallest and largest value of each dimension a control model was trained on,
-/// stored as metadata `value_range` = `{"min": [...], "max": [...]}`.
-public struct ValueRange: Codable, Equatable, Sendable {
-    public var minimum: [Float]
-    public var maximum: [Float]
-
-    enum CodingKeys: String, CodingKey { case minimum = "min", maximum = "max" }
-
-    public init(minimum: [Float], maximum: [Float]) {
-        self.minimum = minimum
-        self.maximum = maximum
-    }
-
-    public init?(metadata: [String: String], dims: Int) {
-        guard let text = metadata[Self.key], let decoded = try? JSONDecoder().decode(ValueRange.self, from: Data(text.utf8)),
-              decoded.minimum.count == dims, decoded.maximum.count == dims else { return nil }
-        self = decoded
-    }
-
-    public var json: String { (try? JSONEncoder().encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}" }
-
-    public static let key = "value_range"
-}

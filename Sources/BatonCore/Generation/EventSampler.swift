@@ -37,12 +37,20 @@ public final class EventSampler: @unchecked Sendable {
         }
     }
 
+    /// Mixture components in the head.
+    public var componentCount: Int {
+        switch config.head {
+        case .mixtureDensity(_, let k, _), .strokes(let k): k
+        case .categorical: 0
+        }
+    }
+
     /// One event into `x` (data units): from `component`, or from a component drawn by
     /// softmax(π logits / τπ) when nil; spread by √τσ; the pen by σ(logit / τπ).
     public func draw(_ output: UnsafePointer<Float>, component: Int? = nil, piTemperature: Float, sigmaTemperature: Float,
                      using rng: inout SeededGenerator, into x: UnsafeMutablePointer<Float>) {
         let (logits, count) = componentLogits(output)
-        let m = component ?? MixtureDensity.sampleComponent(logits, count: count, temperature: piTemperature, using: &rng)
+        let m = component ?? Categorical.sampleComponent(logits, count: count, temperature: piTemperature, using: &rng)
         let z = scratch.pointer
         switch config.head {
         case .mixtureDensity(let d, let k, let sigma):

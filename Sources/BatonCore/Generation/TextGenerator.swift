@@ -33,9 +33,7 @@ public final class TextGenerator {
     /// Draws the next byte from the current distribution and feeds it back.
     public func next() -> UInt8 {
         if !primed { prime([]) }
-        let probabilities = sampler.distribution(stepper.output, options: options)
-        grammar.constrain(UnsafeMutableBufferPointer(mutating: probabilities))
-        let symbol = Categorical.sampleIndex(probabilities, uniform: rng.nextFloat())
+        let symbol = sampler.sample(stepper.output, options: options, grammar: grammar, using: &rng)
         stepper.step(symbol: symbol)
         grammar.advance(UInt8(symbol))
         return UInt8(symbol)

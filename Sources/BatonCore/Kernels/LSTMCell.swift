@@ -7,7 +7,39 @@ import Foundation
 ///     i = σ(z_i)   f = σ(z_f)   g = tanh(z_g)   o = σ(z_o)
 ///     c ← f ⊙ c + i ⊙ g         h = o ⊙ tanh(c)
 public enum LSTMCell {
-    /// Fast form: `units` a multiple of 8; SIMD8 lanes, VectorMath activations.
+    public typealias Vector = SIMD8<Float>
+
+    /// Eight units' activated gates: i, f, o = σ(z), g = tanh(z).
+    public struct Gates {
+        public var i: Vector, f: Vector, g: Vector, o: Vector
+
+        @inlinable @inline(__always)
+        public init(i: Vector, f: Vector, g: Vector, o: Vector) {
+            self.i = i
+            self.f = f
+            self.g = g
+            self.o = o
+        }
+    }
+
+    /// The cell for eight units, in two stages that the stepper and the training forward
+    /// pass both call (the one definition of the cell). Stage one: the activated gates
+    /// from their pre-activations. (Training stores them between the stages, which keeps
+    /// them out of registers while tanh(c) is computed.)
+    @inlinable @inline(__always)
+    public static func gates(input zi: Vector, forget zf: Vector, candidate zg: Vector, output zo: Vector) -> Gates {
+        Gates(i: VectorMath.sigmoid(zi), f: VectorMath.sigmoid(zf), g: VectorMath.tanh(zg), o: VectorMath.sigmoid(zo))
+    }
+
+    /// Stage two: c = f⊙c_prev + i⊙g, tanh(c) and h = o⊙tanh(c).
+    @inlinable @inline(__always)
+    public static func state(_ a: Gates, previousCell: Vector) -> (cell: Vector, cellTanh: Vector, hidden: Vector) {
+        let c = (a.f * previousCell).addingProduct(a.i, a.g)
+        let tc = VectorMath.tanh(c)
+        return (c, tc, a.o * tc)
+    }
+
+    /// The stepper's form: `units` a multiple of 8, c updated in place, h written.
     @inline(__always)
     public static func update(
         gates z: UnsafePointer<Float>, units: Int, cell: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>
@@ -16,14 +48,14 @@ public enum LSTMCell {
         let raw = UnsafeRawPointer(z)
         var j = 0
         while j < units {
-            let i = VectorMath.sigmoid(raw.loadUnaligned(fromByteOffset: 4 &* j, as: SIMD8<Float>.self))
-            let f = VectorMath.sigmoid(raw.loadUnaligned(fromByteOffset: 4 &* (units &+ j), as: SIMD8<Float>.self))
-            let g = VectorMath.tanh(raw.loadUnaligned(fromByteOffset: 4 &* (2 &* units &+ j), as: SIMD8<Float>.self))
-            let o = VectorMath.sigmoid(raw.loadUnaligned(fromByteOffset: 4 &* (3 &* units &+ j), as: SIMD8<Float>.self))
+            let a = gates(input: raw.loadUnaligned(fromByteOffset: 4 &* j, as: Vector.self),
+                          forget: raw.loadUnaligned(fromByteOffset: 4 &* (units &+ j), as: Vector.self),
+                          candidate: raw.loadUnaligned(fromByteOffset: 4 &* (2 &* units &+ j), as: Vector.self),
+                          output: raw.loadUnaligned(fromByteOffset: 4 &* (3 &* units &+ j), as: Vector.self))
             let cRaw = UnsafeMutableRawPointer(cell + j)
-            let c = (f * cRaw.loadUnaligned(as: SIMD8<Float>.self)).addingProduct(i, g)
-            cRaw.storeBytes(of: c, as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(hidden + j).storeBytes(of: o * VectorMath.tanh(c), as: SIMD8<Float>.self)
+            let step = state(a, previousCell: cRaw.loadUnaligned(as: Vector.self))
+            cRaw.storeBytes(of: step.cell, as: Vector.self)
+            UnsafeMutableRawPointer(hidden + j).storeBytes(of: step.hidden, as: Vector.self)
             j &+= 8
         }
     }

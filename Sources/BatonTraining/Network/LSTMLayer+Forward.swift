@@ -37,33 +37,31 @@ extension LSTMLayer {
         }
     }
 
-    /// Activates one row's gates in place and updates its cell:
-    /// i, f, o = σ(·), g = tanh(·); c = f⊙c_prev + i⊙g; h = o⊙tanh(c).
+    /// Activates one row's gates in place and updates its cell with `LSTMCell.gates` and
+    /// `LSTMCell.state` (the stepper's definition): i, f, o = σ(·), g = tanh(·); c = f⊙c_prev + i⊙g; h = o⊙tanh(c).
+    /// Units past the last multiple of 8 run the same lanes on one value each.
     @inline(__always)
     static func forwardCell(
         z: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>,
         cellTanh: UnsafeMutablePointer<Float>, hidden: UnsafeMutablePointer<Float>, units h: Int
     ) {
-        typealias V = SIMD8<Float>
+        typealias V = LSTMCell.Vector
         func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
         func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
         var j = 0
         while j &+ 8 <= h {
-            let i = VectorMath.sigmoid(load(z + j)), f = VectorMath.sigmoid(load(z + (h &+ j)))
-            let g = VectorMath.tanh(load(z + (2 &* h &+ j))), o = VectorMath.sigmoid(load(z + (3 &* h &+ j)))
-            store(i, z + j); store(f, z + (h &+ j)); store(g, z + (2 &* h &+ j)); store(o, z + (3 &* h &+ j))
-            let cNew = (f * load(cPrev + j)).addingProduct(i, g)
-            let tc = VectorMath.tanh(cNew)
-            store(cNew, c + j); store(tc, cellTanh + j); store(o * tc, hidden + j)
+            let a = LSTMCell.gates(input: load(z + j), forget: load(z + (h &+ j)), candidate: load(z + (2 &* h &+ j)), output: load(z + (3 &* h &+ j)))
+            store(a.i, z + j); store(a.f, z + (h &+ j)); store(a.g, z + (2 &* h &+ j)); store(a.o, z + (3 &* h &+ j))
+            let s = LSTMCell.state(a, previousCell: load(cPrev + j))
+            store(s.cell, c + j); store(s.cellTanh, cellTanh + j); store(s.hidden, hidden + j)
             j &+= 8
         }
         while j < h {
-            let i = VectorMath.sigmoid(z[j]), f = VectorMath.sigmoid(z[h + j])
-            let g = VectorMath.tanh(z[2 * h + j]), o = VectorMath.sigmoid(z[3 * h + j])
-            z[j] = i; z[h + j] = f; z[2 * h + j] = g; z[3 * h + j] = o
-            c[j] = f * cPrev[j] + i * g
-            cellTanh[j] = VectorMath.tanh(c[j])
-            hidden[j] = o * cellTanh[j]
+            let a = LSTMCell.gates(input: V(repeating: z[j]), forget: V(repeating: z[h + j]), candidate: V(repeating: z[2 * h + j]),
+                                   output: V(repeating: z[3 * h + j]))
+            z[j] = a.i[0]; z[h + j] = a.f[0]; z[2 * h + j] = a.g[0]; z[3 * h + j] = a.o[0]
+            let s = LSTMCell.state(a, previousCell: V(repeating: cPrev[j]))
+            c[j] = s.cell[0]; cellTanh[j] = s.cellTanh[0]; hidden[j] = s.hidden[0]
             j += 1
         }
     }

@@ -12,7 +12,7 @@ enum ParallelGemm {
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int
     ) {
-        let parts = max(1, min(threads, m / 8, (m * n * k) / 2_000_000))
+        let parts = parts(m: m, n: n, k: k, threads: threads)
         guard parts > 1 else {
             BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                       beta: beta, c: c, ldc: ldc)
@@ -26,5 +26,10 @@ enum ParallelGemm {
             BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: last - first, n: n, k: k, alpha: alpha,
                       a: aPart, lda: lda, b: b, ldb: ldb, beta: beta, c: c + first * ldc, ldc: ldc)
         }
+    }
+
+    /// How many threads share an `[m, n] × k` product: at least 8 rows and ~2 MFLOP each.
+    static func parts(m: Int, n: Int, k: Int, threads: Int) -> Int {
+        max(1, min(threads, m / 8, (m * n * k) / 2_000_000))
     }
 }

@@ -202,7 +202,7 @@ public final class Trainer {
         var summary: [String: Any] = [
             "steps": position.step, "epochs": (epochFraction() * 100).rounded() / 100, "seconds": seconds.rounded(),
             "batch": train.rows, "window": train.steps, "optimizer": options.optimizer.rawValue,
-            "learning_rate": Double(options.learningRate), "dropout": Double(options.dropout), "seed": Int(options.seed),
+            "learning_rate": Double(options.learningRate), "dropout": Double(options.dropout), "seed": NSNumber(value: options.seed),
         ]
         if let best = position.bestValidation { summary["validation_nll"] = (best * 10000).rounded() / 10000 }
         if let data = try? JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]) {

@@ -4,7 +4,8 @@ import Accelerate
 import _COpenBLAS
 #endif
 
-/// The few BLAS routines Baton uses, over OpenBLAS (Linux) or Accelerate (Apple). Large
+/// The few BLAS routines training uses, over OpenBLAS (Linux) or Accelerate (Apple); only
+/// BatonTraining links them, so programs that only run models need no BLAS. Large
 /// batched products in training go here; single-step inference uses `MatrixVector`.
 public enum BLAS {
     /// C ← α·op(A)·op(B) + β·C, all row-major; op(A) is `[m, k]`, op(B) `[k, n]`, C `[m, n]`.

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Pen-stroke distributions from a stroke head (Graves 2013 §4; sketch-rnn; Ha 2017): K
-/// bivariate Gaussians over (dx, dy) with correlation ρ = tanh(·), σ = exp(·), plus a
-/// Bernoulli pen state "lifted after this point".
+/// bivariate Gaussians over (dx, dy) (`BivariateGaussian`) plus a Bernoulli pen state
+/// "lifted after this point".
 ///
 /// Head output layout: `[μ (K·2) | σ-pre (K·2) | ρ-pre (K) | π logits (K) | pen logit (1)]`,
 /// component k's (μx, μy) at `2k, 2k+1`.
@@ -16,15 +16,7 @@ public enum StrokeMixture {
         public var rho: Int { 4 * mixtures }
         public var logits: Int { 5 * mixtures }
         public var pen: Int { 6 * mixtures }
-    }
-
-    /// log N((x, y); μ, σ, ρ) for one component.
-    @inline(__always)
-    public static func logBivariate(x: Double, y: Double, muX: Double, muY: Double, logSigmaX: Double, logSigmaY: Double, rho: Double) -> Double {
-        let zx = (x - muX) * Foundation.exp(-logSigmaX), zy = (y - muY) * Foundation.exp(-logSigmaY)
-        let omega = max(1 - rho * rho, 1e-6)
-        let q = zx * zx + zy * zy - 2 * rho * zx * zy
-        return -MixtureDensity.logTwoPi - logSigmaX - logSigmaY - 0.5 * Foundation.log(omega) - q / (2 * omega)
+        public var outputSize: Int { 6 * mixtures + 1 }
     }
 
     /// log p(dx, dy, pen) in model units: the mixture density of the offset plus the
@@ -32,17 +24,10 @@ public enum StrokeMixture {
     public static func logLikelihood(_ output: UnsafePointer<Float>, point: UnsafePointer<Float>, mixtures k: Int) -> Double {
         let l = Layout(mixtures: k)
         let x = Double(point[0]), y = Double(point[1])
-        var normaliser = LogSumExp()
-        for m in 0..<k { normaliser.add(Double(output[l.logits + m])) }
-        let logNormaliser = normaliser.value
-        var total = LogSumExp()
-        for m in 0..<k {
-            total.add(Double(output[l.logits + m]) - logNormaliser + logBivariate(
-                x: x, y: y, muX: Double(output[l.mu + 2 * m]), muY: Double(output[l.mu + 2 * m + 1]),
-                logSigmaX: Double(output[l.sigma + 2 * m]), logSigmaY: Double(output[l.sigma + 2 * m + 1]),
-                rho: Foundation.tanh(Double(output[l.rho + m]))))
+        let offset = Mixture.logLikelihood(logits: output + l.logits, count: k) { m in
+            BivariateGaussian(output, component: m, layout: l).logDensity(x: x, y: y)
         }
-        return total.value + logBernoulli(logit: Double(output[l.pen]), lifted: point[2] >= 0.5)
+        return offset + logBernoulli(logit: Double(output[l.pen]), lifted: point[2] >= 0.5)
     }
 
     /// log σ(z) or log(1 − σ(z)), stable for large |z|.
@@ -52,13 +37,19 @@ public enum StrokeMixture {
         return lifted ? z - softplus : -softplus
     }
 
+    /// P(lifted) = σ(logit / τπ).
+    @inline(__always)
+    public static func liftProbability(logit: Float, piTemperature: Float) -> Double {
+        1 / (1 + Foundation.exp(-Double(logit) * Double(Temperature.inverse(piTemperature))))
+    }
+
     /// Draws (dx, dy, pen) in model units. Component by softmax(π logits / τπ); the offset
     /// from the bivariate normal with variances scaled by τσ; the pen from σ(logit / τπ).
     public static func sample(
         _ output: UnsafePointer<Float>, mixtures k: Int, piTemperature: Float, sigmaTemperature: Float,
         using rng: inout SeededGenerator, into point: UnsafeMutablePointer<Float>
     ) {
-        let m = MixtureDensity.sampleComponent(output + Layout(mixtures: k).logits, count: k, temperature: piTemperature, using: &rng)
+        let m = Categorical.sampleComponent(output + Layout(mixtures: k).logits, count: k, temperature: piTemperature, using: &rng)
         sample(output, component: m, mixtures: k, piTemperature: piTemperature, sigmaTemperature: sigmaTemperature, using: &rng, into: point)
     }
 
@@ -68,14 +59,10 @@ public enum StrokeMixture {
         using rng: inout SeededGenerator, into point: UnsafeMutablePointer<Float>
     ) {
         let l = Layout(mixtures: k)
-        let spread = Double(sigmaTemperature).squareRoot()
-        let sx = Foundation.exp(Double(output[l.sigma + 2 * m])) * spread
-        let sy = Foundation.exp(Double(output[l.sigma + 2 * m + 1])) * spread
-        let rho = Foundation.tanh(Double(output[l.rho + m]))
         let z1 = rng.nextGaussian(), z2 = rng.nextGaussian()
-        point[0] = Float(Double(output[l.mu + 2 * m]) + sx * z1)
-        point[1] = Float(Double(output[l.mu + 2 * m + 1]) + sy * (rho * z1 + (max(1 - rho * rho, 0)).squareRoot() * z2))
-        let lift = 1 / (1 + Foundation.exp(-Double(output[l.pen]) / Double(max(piTemperature, 1e-4))))
-        point[2] = rng.nextDouble() < lift ? 1 : 0
+        let (x, y) = BivariateGaussian(output, component: m, layout: l).point(z1, z2, spread: Temperature.sigmaScale(sigmaTemperature))
+        point[0] = Float(x)
+        point[1] = Float(y)
+        point[2] = rng.nextDouble() < liftProbability(logit: output[l.pen], piTemperature: piTemperature) ? 1 : 0
     }
 }
