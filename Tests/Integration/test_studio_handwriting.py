@@ -30,7 +30,9 @@ def open_sheet(browser, server):
     set_viewport(browser, *LAPTOP)
     open_page(browser, server.url + "/handwriting.html")
     wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#mix input[type=range]")) == 2, "a mix slider per model")
-    browser.execute_script("localStorage.removeItem('baton.handwriting.scale')")
+    browser.execute_script("localStorage.removeItem('baton.handwriting.scale'); localStorage.removeItem('baton.handwriting.scale-auto')")
+    open_page(browser, server.url + "/handwriting.html")
+    wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#mix input[type=range]")) == 2, "a mix slider per model")
     return browser.find_element(By.ID, "sheet")
 
 
@@ -43,12 +45,19 @@ def test_loops_are_continued_in_cursive_that_stays_on_the_sheet(strokes, browser
     sheet = open_sheet(browser, strokes)
     weights = mix(browser)
     assert weights == {"Handwriting (UNIPEN)": 1.0, "Kanji": 0.0}, f"the page starts with the handwriting model alone: {weights}"
+    assert browser.find_element(By.ID, "scale-auto").is_selected(), "the pen scale follows the writing by default"
     draw(browser, sheet, loops())
     wait_for(browser, lambda d: attribute_number(d, "#sheet-wrap", "data-replies") >= 1, "no continuation", timeout=90)
+    # loops about 40 px tall against UNIPEN strokes about 168 units tall: about 4 units a pixel
+    pen_scale = float(browser.find_element(By.ID, "scale").get_attribute("value"))
+    assert 3 <= pen_scale <= 5, f"the automatic pen scale is {pen_scale}"
     wrap = browser.find_element(By.ID, "sheet-wrap")
     assert wrap.get_attribute("data-sources") == "0", "every point written by the handwriting model"
     points, down = attribute_number(browser, "#sheet-wrap", "data-model-points"), attribute_number(browser, "#sheet-wrap", "data-model-down")
     assert down / points > 0.75, f"cursive is mostly connected ink: {down} of {points} points pen-down"
+    # and the answer is written at the writer's size (the loops are about 40 px tall)
+    height = attribute_number(browser, "#sheet-wrap", "data-model-stroke-height")
+    assert 12 <= height <= 110, f"the model's strokes are {height} px tall"
     width = browser.execute_script("return document.getElementById('sheet').offsetWidth")
     assert 0 <= attribute_number(browser, "#sheet-wrap", "data-model-left") and attribute_number(browser, "#sheet-wrap", "data-model-right") <= width
     time.sleep(1.5)   # the answer is drawn progressively

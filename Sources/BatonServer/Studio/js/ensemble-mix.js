@@ -1,6 +1,7 @@
 // The mix: one row per text model — take part or not, its weight as a bar to drag, and
-// the share the engine gives it (its weight over the ticked models' sum, the number the
-// "skip below" threshold is compared with), or "skip" when it is below the threshold.
+// the share of the writing the engine gives it, or "skip" when its normalised weight (its
+// weight over the ticked models' sum, the number "skip below" is compared with) is below
+// the threshold; the tooltip gives both numbers.
 // Columns have fixed widths, so no readout changes the bar's size under the pointer.
 import { dragHorizontally } from './touch.js';
 import { clamp, h } from './ui.js';
@@ -62,13 +63,19 @@ export class MixRows {
   paint({ weights, active, normalised, writing, threshold }) {
     this.weights = weights.slice();
     const writes = new Set(writing ?? []);
+    // The writers share the writing among themselves (the engine renormalises over them).
+    const writersWeight = writing && normalised ? writing.reduce((sum, i) => sum + (normalised[i] ?? 0), 0) : 1;
+    const percent = (v) => `${Math.round(v * 100)}%`;
     this.rows.forEach((row, i) => {
       const w = weights[i] ?? 0, on = active[i] !== false;
       row.weight.style.setProperty('--value', String(clamp(w, 0, 1)));
       row.weight.setAttribute('aria-valuenow', w.toFixed(2));
       const share = normalised?.[i];
-      let state = 'writing', text = share === undefined || share === null ? '' : `${Math.round(share * 100)}%`;
-      let title = `${text} of the weight: the share of the writing this model gets`;
+      const writingShare = share === undefined || share === null ? null : writersWeight > 0 ? share / writersWeight : share;
+      let state = 'writing', text = writingShare === null ? '' : percent(writingShare);
+      let title = writingShare === null ? '' : writingShare === share || Math.abs(writingShare - share) < 0.005
+        ? `${text} of the weight: the share of the writing this model gets`
+        : `${percent(share)} of the weight; ${text} of the writing, as models below the threshold are skipped`;
       if (!on) { state = 'off'; text = 'off'; title = 'not taking part'; }
       else if (writing && !writes.has(i)) {
         state = 'skipped'; text = 'skip';

@@ -3,10 +3,12 @@
 // first drawn solid, in the colours of the models that wrote it, the others as faint
 // "ghosts" of futures it did not choose. The writing wraps to a new line at the sheet's
 // edge and the view follows the pen, so a continuation never leaves the sheet. It starts
-// with the handwriting model alone; the performer brings the others in.
+// with the handwriting model alone; the performer brings the others in. The pen scale
+// follows the size of the writing (unless set by hand), so the model answers in letters of
+// the writer's size.
 
 import { loadModels, startPage } from './page.js';
-import { follow, leftMarginOf, lineHeightOf, wrapLines } from './sheet.js';
+import { follow, leftMarginOf, lineHeightOf, wrapLines, writingScale } from './sheet.js';
 import { fromStroke3, splitStrokes, toStroke3 } from './strokes.js';
 import { $, distinctColours, fitCanvas, h, rangeControl, rgba, typingInto } from './ui.js';
 
@@ -14,6 +16,9 @@ const { connection, midi } = startPage({ midi: 'handwriting' });
 
 const INK = '#dfe7ff';
 const REVEAL_RATE = 110;          // model points drawn per second as the answer arrives
+// How tall a stroke of UNIPEN handwriting is (median, data units): the automatic pen scale
+// makes the writer's strokes this tall for the model.
+const TYPICAL_STROKE_HEIGHT = 168;
 
 const sheet = $('#sheet');
 const wrap = $('#sheet-wrap');
@@ -25,6 +30,7 @@ let strokeModels = [];            // [{ name, colour, yUp }]
 let strokes = [];
 let drawing = null;               // the stroke under the pen
 let answer = null;                // { samples: [[[x, y, down]]], colours: [[colour]], started }
+let requestScale = 1;             // the pen scale the pending request was sent with
 let timer = null;
 let requestId = 0, replies = 0, groups = 0;
 let dirty = true;
@@ -47,8 +53,25 @@ const scale = rangeControl($('#c-scale'), {
 });
 const pause = rangeControl($('#c-pause'), { format: (v) => `${v.toFixed(1)} s` });
 const epsilon = rangeControl($('#c-simplify'), { format: (v) => v.toFixed(1) });
-scale.input.value = String(saved('scale', 1));
+const scaleAuto = $('#scale-auto');
+scaleAuto.checked = localStorage.getItem('baton.handwriting.scale-auto') !== 'off';
+scale.input.value = String(saved('scale', 4));
 scale.input.dispatchEvent(new Event('input'));
+const showScaleMode = () => {
+  scale.input.disabled = scaleAuto.checked;
+  localStorage.setItem('baton.handwriting.scale-auto', scaleAuto.checked ? 'on' : 'off');
+};
+scaleAuto.addEventListener('change', showScaleMode);
+showScaleMode();
+
+/** The pen scale for the next request: from the writing's size (auto), or the slider's. */
+function penScale() {
+  if (!scaleAuto.checked) return scale.value;
+  const value = writingScale(strokes, scale.value, { typicalHeight: TYPICAL_STROKE_HEIGHT, min: Number(scale.input.min), max: Number(scale.input.max) });
+  scale.input.value = String(value);
+  scale.input.dispatchEvent(new Event('limits'));   // redraws the slider and its number, saves nothing
+  return value;
+}
 ghostsOn.addEventListener('change', () => { samples.input.disabled = !ghostsOn.checked; dirty = true; });
 let mixControls = [];
 
@@ -173,7 +196,8 @@ function requestContinuation() {
   const weights = mixWeights();
   if (!weights.some((w) => w > 0)) { say('error', 'every model is at 0 — bring one in to continue'); return; }
   const yUp = strokeModels[0].yUp;
-  const points = toStroke3(strokes.map((s) => s.points), { scale: scale.value, yUp, epsilon: epsilon.value });
+  requestScale = penScale();
+  const points = toStroke3(strokes.map((s) => s.points), { scale: requestScale, yUp, epsilon: epsilon.value });
   requestId += 1;
   const message = {
     type: 'strokes', id: requestId, points, steps: steps.value,
@@ -192,7 +216,7 @@ connection.on('strokes', (message) => {
   const last = strokes.at(-1)?.points.at(-1);
   if (!last || !Array.isArray(message.samples)) return;
   const { width } = sheetSize();
-  const options = { scale: scale.value, yUp: strokeModels[0]?.yUp };
+  const options = { scale: requestScale, yUp: strokeModels[0]?.yUp };
   const raw = message.samples.map((rows) => fromStroke3(rows, last, options));
   const layout = { left: leftMarginOf(strokes, width), right: width - 12, lineHeight: lineHeightOf(strokes, raw[0] ?? []) };
   const colourOf = (source) => strokeModels[source]?.colour ?? strokeModels[0]?.colour ?? INK;
@@ -210,6 +234,8 @@ connection.on('strokes', (message) => {
   wrap.dataset.modelLeft = String(Math.round(Math.min(...first.map((p) => p[0]))));
   wrap.dataset.modelRight = String(Math.round(Math.max(...first.map((p) => p[0]))));
   wrap.dataset.modelDown = String(first.filter((p) => p[2]).length);
+  const heights = splitStrokes(first).filter((s) => s.length > 2).map((s) => Math.max(...s.map((p) => p[1])) - Math.min(...s.map((p) => p[1])));
+  wrap.dataset.modelStrokeHeight = String(Math.round(heights.sort((a, b) => a - b)[Math.floor(heights.length / 2)] ?? 0));
   wrap.dataset.sources = [...new Set((message.sources?.[0] ?? []).map(String))].join(',');
   $('#keep').disabled = first.length === 0;
   const n = answer.samples.length;

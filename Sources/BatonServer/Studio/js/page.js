@@ -74,6 +74,13 @@ function holdWhileOffline(connection) {
   };
   apply(connection.state);
   connection.on('state', apply);   // what a panel builds later inside it is held with it
+  // A script's click() or a synthetic event reaches inert elements too: stop those as well.
+  const stop = (event) => {
+    if (connection.state === 'open' || !event.target?.closest?.('.needs-server')) return;
+    event.stopImmediatePropagation();
+    event.preventDefault();
+  };
+  for (const type of ['click', 'pointerdown', 'keydown', 'input', 'change']) window.addEventListener(type, stop, { capture: true });
 }
 
 /**

@@ -68,3 +68,24 @@ export function follow(current, y, height, margin = 40) {
   if (y - current < margin) return y - margin;
   return current;
 }
+
+/**
+ * The pen scale (data units per pixel) that makes the writer's strokes as tall as the
+ * strokes the handwriting model learned from (`typicalHeight`, data units): the model then
+ * answers in letters of the writer's size, at the point spacing it knows. Strokes under
+ * 8 px tall (dots, crossings, dashes) say little about size and are left out; with none
+ * left, `current` stays. The median height, so one tall flourish does not shrink the rest.
+ */
+export function writingScale(strokes, current, { typicalHeight = 168, min = 0.25, max = 8 } = {}) {
+  const heights = [];
+  for (const stroke of strokes) {
+    if (stroke.colours) continue;   // the model's kept lines are at the scale they were written
+    const ys = stroke.points.map((p) => p[1]);
+    const height = Math.max(...ys) - Math.min(...ys);
+    if (height >= 8) heights.push(height);
+  }
+  if (!heights.length) return current;
+  heights.sort((a, b) => a - b);
+  const median = heights[Math.floor(heights.length / 2)];
+  return Math.round(Math.min(max, Math.max(min, typicalHeight / median)) * 20) / 20;
+}
