@@ -209,10 +209,10 @@ def test_handwriting_gets_a_continuation(studio, browser):
     assert wrap.get_attribute("data-empty") == "false"
     # The writer pauses: after ~1 s the strokes go out and the model's continuation comes back.
     wait_for(browser, lambda d: attribute_number(d, "#sheet-wrap", "data-replies") >= 1, "no continuation arrived")
-    assert attribute_number(browser, "#sheet-wrap", "data-model-points") == 60
+    assert attribute_number(browser, "#sheet-wrap", "data-model-points") == float(browser.find_element(By.ID, "steps").get_attribute("value"))
     assert attribute_number(browser, "#sheet-wrap", "data-samples") == 5, "ghosts on: five futures"
     assert browser.find_element(By.ID, "think").get_attribute("data-state") == "done"
-    time.sleep(1)  # the answer is drawn progressively (~0.6 s); let it finish for the picture
+    time.sleep(1.6)  # the answer is drawn progressively (110 points a second); let it finish for the picture
     screenshot(browser, "handwriting.png")
     # Keep the model's line, and the next answer continues from it.
     browser.find_element(By.ID, "keep").click()

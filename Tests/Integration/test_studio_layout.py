@@ -44,6 +44,8 @@ TRUNCATED_WITHOUT_TOOLTIP = """
 const bad = [];
 for (const el of document.querySelectorAll('body *')) {
   if (el.children.length || !el.textContent.trim() || !el.getClientRects().length) continue;
+  const box = el.getBoundingClientRect();
+  if (box.width <= 2 || box.height <= 2) continue;   // for screen readers only: not shown at all
   const cs = getComputedStyle(el);
   const clips = cs.textOverflow === 'ellipsis' || (cs.overflowX !== 'visible' && cs.whiteSpace === 'nowrap');
   if (!clips || el.scrollWidth <= el.clientWidth + 1) continue;

@@ -271,3 +271,22 @@ def test_numeric_fields_say_what_they_accept(stage, browser):
     meta = browser.find_element(By.CSS_SELECTOR, '#datasets li[data-name="fields.npz"] .meta').text
     assert "events" in meta and "play longer" in meta, meta
     assert severe(browser) == []
+
+
+def test_a_new_session_log_is_listed_as_it_appears(browser, control_model, tmp_path):
+    from pythonosc.udp_client import SimpleUDPClient
+    server = Server([control_model], tmp_path / "fresh")
+    try:
+        open_page(browser, server.url + "/instrument.html")
+        wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#logs li.none"), "no session log before the first event")
+        client = SimpleUDPClient("127.0.0.1", server.osc_port)
+        for k in range(5):
+            client.send_message("/interface", [k / 5, 0.5, 0.5])
+            time.sleep(0.05)
+        log = wait_until(lambda: api(server.url, "/api/status")["instrument"].get("log"), "the server opened a log")
+        wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'#logs li[data-name="{log}"]'), "the new log is listed without a Refresh",
+                 timeout=5)
+        assert severe(browser) == []
+    finally:
+        server.stop()
+        server.sink.close()

@@ -3,7 +3,7 @@
 // voice to hear them in the browser, the interaction settings, a way to play from the page
 // (XY pad and sliders send `interface` events), and the workshop.
 
-import { loadModels, startPage } from './page.js';
+import { loadModels, pollStatus, startPage } from './page.js';
 import { Voice } from './voice.js';
 import { Workshop } from './workshop.js';
 import { $, $$, clamp, distinctColours, fitCanvas, h, rangeControl, rgba } from './ui.js';
@@ -163,11 +163,13 @@ function applyStatus(status) {
   silence.set(s.silenceThreshold);
   setPaused(s.paused);
   workshop.showCurrent(s.file);
+  workshop.showLog(s.log);
 }
 
 const workshop = new Workshop(connection);
 loadModels(connection, (catalog, status) => { build(catalog, status); workshop.refresh(); workshop.showJob(status.training); });
 connection.on('status', (message) => applyStatus(message.status));
+pollStatus(connection, 2);   // events change the status (a new session log) without publishing it
 
 /** Where the predictions go: OSC destinations and address, MIDI ports, this browser. */
 function showRoutes(outputs) {

@@ -10,6 +10,7 @@ export class Workshop {
   constructor(connection) {
     this.connection = connection;
     this.current = null;      // the file the instrument plays (status.file)
+    this.log = undefined;     // the session log the server writes (status.log), once known
     this.catalog = [];        // control models loaded at start (GET /api/models)
     this.trained = [];
     this.lastState = null;
@@ -90,6 +91,14 @@ export class Workshop {
       return li;
     });
     this.fill('#trained', '#n-trained', items, 'No control model yet.');
+  }
+
+  /** The session log the server writes to (status.log): a new one is listed at once. */
+  showLog(file = null) {
+    if (file === this.log) return;
+    const first = this.log === undefined;   // the lists were just loaded with the page
+    this.log = file;
+    if (!first && file) this.refresh();
   }
 
   /** Marks the model the instrument plays: by its file name (status.file). */
