@@ -111,8 +111,8 @@ function paintRate() {
   const real = engine.symbolsPerSecond;
   const wanted = fastest.checked ? engine.maximumRate : engine.rate;
   const idle = engine.paused || !engine.writing.length || engine.priming;
-  actual.textContent = idle ? 'real rate: –' : `real rate: ${real < 10 ? real.toFixed(1) : Math.round(real)}/s`;
   const slow = !idle && !fastest.checked && real < wanted * 0.8 && real > 0;
+  actual.textContent = idle ? 'real rate: –' : `real rate: ${real < 10 ? real.toFixed(1) : Math.round(real)}/s${slow ? ' (slower than set)' : ''}`;
   actual.dataset.state = slow ? 'slow' : 'ok';
   actual.title = slow
     ? `The engine manages ${real.toFixed(1)} of the ${wanted} symbols/s set${engine.lookahead ? ': lookahead makes each symbol slower' : ''}`
