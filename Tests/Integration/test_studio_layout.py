@@ -154,6 +154,19 @@ def test_text_only_view_is_only_the_text(written, browser):
     assert "view=text" not in browser.current_url
 
 
+def test_a_page_opened_mid_performance_shows_the_text_so_far(written, browser):
+    api(written.url, "/api/command", {"type": "pause", "paused": True})
+    try:
+        set_viewport(browser, 1280, 720)
+        open_page(browser, written.url + "/ensemble.html?view=text")
+        # paused: nothing new arrives, yet the projector is full of the text written so far
+        wait_for(browser, lambda d: d.execute_script(VISIBLE_LINES) >= 8, "the text so far is shown at once", timeout=5)
+        assert api(written.url, "/api/status")["text"]["paused"]
+        assert severe(browser) == []
+    finally:
+        api(written.url, "/api/command", {"type": "pause", "paused": False})
+
+
 # ---------------------------------------------------------------- documentation screenshots
 
 def loops(y=0.40, x0=0.08, count=6, width=0.05, height=0.12):
@@ -202,7 +215,7 @@ def documentation_screenshots(folder):
                 print(path, path.stat().st_size)
         set_viewport(driver, 1280, 720)
         open_page(driver, server.url + "/ensemble.html?view=text")
-        time.sleep(3)
+        wait_for(driver, lambda d: attribute_number(d, "#stream", "data-chars") > 400, "the projector's text")
         driver.save_screenshot(str(folder / "ensemble-text-only.png"))
         shrink(folder / "ensemble-text-only.png")
     finally:

@@ -19,6 +19,8 @@ public final class LiveSession: Sendable {
     public let outputs = Locked(OutputRoutes())
     /// The MIDI output ports as they are now (devices come and go), while MIDI runs.
     public let midiOutputs = Locked<(@Sendable () -> [String])?>(nil)
+    /// The text's last symbols, for pages that connect mid-performance.
+    public let recent = RecentText()
     /// This run of the server, for clients that reconnect (`StatusSnapshot.instance`).
     public let instance = (0..<4).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     private let started = Date()
@@ -31,6 +33,10 @@ public final class LiveSession: Sendable {
         self.strokes = strokes
         self.workshop = workshop
         statusUpdates = StatusThrottle(interval: 0.05)
+        if text != nil {
+            let recent = self.recent
+            _ = hub.listen { recent.record($0) }
+        }
     }
 
     public func start() {

@@ -32,6 +32,23 @@ export class TextStream {
   /** The server restarted the text from `text` (empty: from nothing). */
   primed(text) { this.queue.push({ prime: text }); }
 
+  /**
+   * The text written before this page connected (`recent` pieces: `{ text, model }` runs
+   * and `{ prime }` restarts), shown once, while the stream is still empty: a projector
+   * window opened late or reloaded is not blank. Returns whether it was shown.
+   */
+  replay(pieces) {
+    if (this.symbols || this.queue.length || !Array.isArray(pieces)) return false;
+    for (const piece of pieces) {
+      if (typeof piece?.prime === 'string') this.queue.push({ prime: piece.prime });
+      else if (typeof piece?.text === 'string') {
+        this.queue.push({ text: piece.text, model: Number.isInteger(piece.model) ? piece.model : -1 });
+        this.symbols += [...piece.text].length;
+      }
+    }
+    return true;
+  }
+
   /** Draws what arrived since the last frame; keeps the view at the newest line. */
   flush() {
     if (!this.queue.length) return false;

@@ -176,6 +176,7 @@ connection.on('symbol', (message) => {
   distributions.showSymbol(message.text);
 });
 connection.on('prime', (message) => text.primed(message.text ?? ''));
+connection.on('recent', (message) => text.replay(message.pieces));
 
 restart.keep({
   capture: (status) => {
@@ -273,7 +274,7 @@ document.addEventListener('keydown', (event) => {
 // ---------- drawing ----------
 
 function animate() {
-  if (text.flush()) {
+  if (models.length && text.flush()) {   // once the models' colours are known
     $('#symbol-count').dataset.chars = String(text.symbols);
     $('#symbol-count').textContent = `${text.symbols.toLocaleString('en')} symbols`;
   }
