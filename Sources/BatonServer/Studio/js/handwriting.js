@@ -9,8 +9,9 @@
 
 import { loadModels, startPage } from './page.js';
 import { follow, leftMarginOf, lineHeightOf, wrapLines, writingScale } from './sheet.js';
+import { drawSheet } from './sheet-draw.js';
 import { fromStroke3, splitStrokes, toStroke3 } from './strokes.js';
-import { $, distinctColours, fitCanvas, h, rangeControl, rgba, typingInto } from './ui.js';
+import { $, distinctColours, fitCanvas, h, rangeControl, typingInto } from './ui.js';
 
 const { connection, midi } = startPage({ midi: 'handwriting' });
 
@@ -302,43 +303,6 @@ function sheetSize() {
   return { width: sheet.offsetWidth || 600, height: sheet.offsetHeight || 400 };
 }
 
-/** A stroke of the writer's (smooth, through midpoints) or a kept one, in its writers' colours. */
-function drawStroke(g, stroke) {
-  const points = stroke.points;
-  if (!stroke.colours) {
-    g.strokeStyle = INK;
-    g.beginPath();
-    g.moveTo(points[0][0], points[0][1]);
-    if (points.length === 1) g.lineTo(points[0][0] + 0.1, points[0][1]);
-    for (let i = 1; i < points.length - 1; i++) {
-      const [x, y] = points[i], [nx, ny] = points[i + 1];
-      g.quadraticCurveTo(x, y, (x + nx) / 2, (y + ny) / 2);
-    }
-    if (points.length > 1) g.lineTo(points.at(-1)[0], points.at(-1)[1]);
-    g.stroke();
-    return;
-  }
-  drawModelLine(g, points.map(([x, y], i) => [x, y, i > 0 ? 1 : 0]), stroke.colours, points.length, 1);
-}
-
-/** Model points ([x, y, down]) up to `count`, each segment in the colour of the point it leads to. */
-function drawModelLine(g, points, colours, count, alpha) {
-  let colour = null;
-  g.beginPath();
-  for (let i = 1; i < Math.min(count, points.length); i++) {
-    if (!points[i][2]) continue;
-    if (colours[i] !== colour) {
-      g.stroke();
-      colour = colours[i];
-      g.strokeStyle = alpha < 1 ? rgba(colour, alpha) : colour;
-      g.beginPath();
-    }
-    g.moveTo(points[i - 1][0], points[i - 1][1]);
-    g.lineTo(points[i][0], points[i][1]);
-  }
-  g.stroke();
-}
-
 function draw() {
   const first = answer?.samples[0] || [];
   const revealed = answer ? Math.floor(((performance.now() - answer.started) / 1000) * REVEAL_RATE) + 1 : 0;
@@ -354,36 +318,7 @@ function draw() {
   view.y = moving ? view.y + (view.target - view.y) * 0.2 : view.target;
   dirty = false;
   const { context: g, width: w, height: hh } = fit;
-  const zoom = w / (sheet.offsetWidth || w);
-  g.clearRect(0, 0, w, hh);
-  g.save();
-  g.scale(zoom, zoom);
-  g.translate(0, -view.y);
-  // a quiet dot grid, so the surface reads as paper (it scrolls with the writing)
-  g.fillStyle = 'rgba(255, 255, 255, 0.06)';
-  const top = Math.floor(view.y / 32) * 32;
-  for (let y = top + 24; y < view.y + hh / zoom; y += 32) for (let x = 24; x < w / zoom; x += 32) g.fillRect(x, y, 1.5, 1.5);
-  g.lineCap = 'round';
-  g.lineJoin = 'round';
-  g.lineWidth = 3;
-  for (const stroke of strokes) drawStroke(g, stroke);
-  if (answer) {
-    g.lineWidth = 1.6;
-    answer.samples.slice(1).forEach((points, k) => drawModelLine(g, points, answer.colours[k + 1], revealed, 0.26));
-    g.lineWidth = 3;
-    g.shadowColor = 'rgba(255, 255, 255, 0.25)';
-    g.shadowBlur = 8;
-    drawModelLine(g, first, answer.colours[0], revealed, 1);
-    g.shadowBlur = 0;
-    const pen = first[Math.min(revealed, first.length) - 1];
-    if (pen) {
-      g.fillStyle = '#ffffff';
-      g.beginPath();
-      g.arc(pen[0], pen[1], 3.5, 0, Math.PI * 2);
-      g.fill();
-    }
-  }
-  g.restore();
+  drawSheet(g, { width: w, height: hh, zoom: w / (sheet.offsetWidth || w), viewY: view.y, strokes, answer, revealed, ink: INK });
   wrap.dataset.viewY = String(Math.round(view.y));
   wrap.dataset.strokes = String(strokes.length);
 }
