@@ -290,3 +290,31 @@ def test_a_new_session_log_is_listed_as_it_appears(browser, control_model, tmp_p
     finally:
         server.stop()
         server.sink.close()
+
+
+def test_the_instrument_page_offers_its_settings_back_after_a_restart(browser, control_model, tmp_path):
+    first = Server([control_model], tmp_path / "a")
+    second = None
+    try:
+        open_page(browser, first.url + "/instrument.html")
+        wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#bars .bar-group")) == 3, "bars")
+        choose(browser, "mode", "battle")
+        browser.find_element(By.ID, "timescale").send_keys(Keys.END)
+        wait_until(lambda: api(first.url, "/api/status")["instrument"]["mode"] == "battle"
+                   and api(first.url, "/api/status")["instrument"]["timescale"] == 3, "settings")
+        time.sleep(0.5)
+        first.stop()
+        wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".conn").get_attribute("data-state") == "reconnecting", "gone", timeout=20)
+        second = Server([control_model], tmp_path / "b", http_port=first.http_port, osc_sink=first.sink)
+        wait_for(browser, lambda d: d.find_elements(By.ID, "restore-settings"), "the page offers the settings back")
+        assert api(second.url, "/api/status")["instrument"]["mode"] == "callresponse", "a new server starts from its defaults"
+        browser.find_element(By.ID, "restore-settings").click()
+        wait_until(lambda: api(second.url, "/api/status")["instrument"]["mode"] == "battle"
+                   and api(second.url, "/api/status")["instrument"]["timescale"] == 3, "the settings came back")
+        wait_for(browser, lambda d: d.find_element(By.ID, "restart-banner").get_attribute("data-state") == "restored", "it says so")
+        browser.get_log("browser")   # refused connections while the server was away are expected
+    finally:
+        for server in (first, second):
+            if server:
+                server.stop()
+        first.sink.close()
