@@ -101,4 +101,9 @@ def test_undo_while_listening_cancels_the_answer_and_undo_after_keep_takes_the_l
     wait_for(browser, lambda d: attribute_number(d, "#sheet-wrap", "data-strokes") > written, "the kept line is part of the drawing")
     body.send_keys("z")
     wait_for(browser, lambda d: attribute_number(d, "#sheet-wrap", "data-strokes") == written, "one Undo takes the whole kept line back")
+    # A MIDI knob on the pen scale takes it off auto (and the slider is the performer's again).
+    scale = browser.find_element(By.ID, "scale")
+    assert not scale.is_enabled(), "on auto the slider only shows the scale"
+    browser.execute_script("arguments[0].value = '2'; arguments[0].dispatchEvent(new Event('input'))", scale)
+    assert not browser.find_element(By.ID, "scale-auto").is_selected() and scale.is_enabled()
     assert severe(browser) == []

@@ -50,18 +50,21 @@ const pi = rangeControl($('#c-pi'), { format: (v) => v.toFixed(2) });
 const sigma = rangeControl($('#c-sigma'), { format: (v) => v.toFixed(2) });
 const scale = rangeControl($('#c-scale'), {
   format: (v) => `×${v.toFixed(2)}`,
-  onInput: (v) => localStorage.setItem('baton.handwriting.scale', String(v)),
+  onInput: (v) => {
+    localStorage.setItem('baton.handwriting.scale', String(v));
+    if (scaleAuto.checked) { scaleAuto.checked = false; showScaleMode(); }   // a MIDI knob took it over
+  },
 });
 const pause = rangeControl($('#c-pause'), { format: (v) => `${v.toFixed(1)} s` });
 const epsilon = rangeControl($('#c-simplify'), { format: (v) => v.toFixed(1) });
 const scaleAuto = $('#scale-auto');
 scaleAuto.checked = localStorage.getItem('baton.handwriting.scale-auto') !== 'off';
 scale.input.value = String(saved('scale', 4));
-scale.input.dispatchEvent(new Event('input'));
-const showScaleMode = () => {
+scale.input.dispatchEvent(new Event('limits'));   // shows the value without taking it off auto
+function showScaleMode() {
   scale.input.disabled = scaleAuto.checked;
   localStorage.setItem('baton.handwriting.scale-auto', scaleAuto.checked ? 'on' : 'off');
-};
+}
 scaleAuto.addEventListener('change', showScaleMode);
 showScaleMode();
 
