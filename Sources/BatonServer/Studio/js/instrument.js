@@ -6,6 +6,7 @@
 import { loadModels, pollStatus, startPage } from './page.js';
 import { Voice } from './voice.js';
 import { Workshop } from './workshop.js';
+import { XYPad } from './xy-pad.js';
 import { $, $$, clamp, distinctColours, fitCanvas, h, rangeControl, rgba } from './ui.js';
 
 const { connection, midi, restart } = startPage({ midi: 'instrument' });
@@ -80,7 +81,7 @@ function layout(count) {
     return wrapper;
   }));
   box.append(h('p', { class: 'hint' }, 'Moving a slider or the pad plays one event per frame, like a controller would.'));
-  xy.dirty = true;
+  xy.markDirty();
 }
 
 // ---------- events ----------
@@ -89,7 +90,7 @@ function play() {
   if (!dims) return;
   const values = sliders.map((s) => s.value);
   connection.sendLatest('interface', { type: 'interface', values });
-  xy.dirty = true;
+  xy.markDirty();
 }
 
 function remember(event) {
@@ -112,7 +113,7 @@ connection.on('prediction', (message) => {
   voice.play('out', message.values);
   remember({ t: performance.now(), values: message.values, source: 'out' });
   barsDirty = true;
-  xy.dirty = true;
+  xy.markDirty();
 });
 
 // ---------- settings ----------
@@ -224,85 +225,15 @@ restart.keep({
 
 // ---------- the XY pad ----------
 
-const xy = {
-  canvas: $('#xy'),
-  pointer: null,
-  trail: [],
-  dirty: true,
-};
-function xyFromEvent(event) {
-  const rect = xy.canvas.getBoundingClientRect();
-  return [clamp((event.clientX - rect.left) / rect.width, 0, 1), clamp(1 - (event.clientY - rect.top) / rect.height, 0, 1)];
-}
-function xySet([x, y]) {
-  if (sliders[0]) { sliders[0].input.value = String(x); sliders[0].input.dispatchEvent(new Event('input')); }
-  if (sliders[1]) { sliders[1].input.value = String(y); sliders[1].input.dispatchEvent(new Event('input')); }
-  xy.trail.push({ x, y, t: performance.now() });
-  xy.dirty = true;
-}
-xy.canvas.addEventListener('pointerdown', (event) => {
-  if (event.pointerType === 'mouse' && event.button !== 0) return;
-  event.preventDefault();
-  xy.pointer = event.pointerId;
-  xy.canvas.setPointerCapture(event.pointerId);
-  xySet(xyFromEvent(event));
+const xy = new XYPad($('#xy'), {
+  position: () => (sliders.length ? [sliders[0].value, sliders[1]?.value ?? 0.5] : null),
+  set: ([x, y]) => {
+    if (sliders[0]) { sliders[0].input.value = String(x); sliders[0].input.dispatchEvent(new Event('input')); }
+    if (sliders[1]) { sliders[1].input.value = String(y); sliders[1].input.dispatchEvent(new Event('input')); }
+  },
+  answer: () => ({ values: latestOut, colour: modelColour, shown: dims >= 2 }),
+  ink: INPUT,
 });
-xy.canvas.addEventListener('pointermove', (event) => {
-  if (xy.pointer !== event.pointerId) return;
-  xySet(xyFromEvent(event));
-});
-const xyRelease = (event) => { if (xy.pointer === event.pointerId) { xy.pointer = null; xy.dirty = true; } };
-xy.canvas.addEventListener('pointerup', xyRelease);
-xy.canvas.addEventListener('pointercancel', xyRelease);
-xy.canvas.addEventListener('keydown', (event) => {
-  const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
-  const move = moves[event.key];
-  if (!move || !sliders.length) return;
-  event.preventDefault();
-  const step = event.shiftKey ? 0.1 : 0.02;
-  xySet([clamp((sliders[0]?.value ?? 0.5) + move[0] * step, 0, 1), clamp((sliders[1]?.value ?? 0.5) + move[1] * step, 0, 1)]);
-});
-
-function drawXY() {
-  const now = performance.now();
-  while (xy.trail.length && now - xy.trail[0].t > 1500) xy.trail.shift();
-  if (!xy.dirty && !xy.trail.length) return;
-  const fit = fitCanvas(xy.canvas);
-  if (!fit) return;
-  xy.dirty = false;
-  const { context: g, width, height } = fit;
-  g.clearRect(0, 0, width, height);
-  g.strokeStyle = 'rgba(255, 255, 255, 0.05)';
-  g.lineWidth = 1;
-  for (let k = 1; k < 4; k++) {
-    g.beginPath(); g.moveTo((k * width) / 4, 0); g.lineTo((k * width) / 4, height);
-    g.moveTo(0, (k * height) / 4); g.lineTo(width, (k * height) / 4); g.stroke();
-  }
-  const at = (x, y) => [x * width, (1 - y) * height];
-  // the model's latest answer on the same plane
-  if (latestOut[0] !== null && latestOut[0] !== undefined && dims >= 2) {
-    const [px, py] = at(clamp(latestOut[0], 0, 1), clamp(latestOut[1], 0, 1));
-    g.fillStyle = rgba(modelColour, 0.25);
-    g.beginPath(); g.arc(px, py, 18, 0, Math.PI * 2); g.fill();
-    g.fillStyle = modelColour;
-    g.beginPath(); g.arc(px, py, 6, 0, Math.PI * 2); g.fill();
-  }
-  for (let i = 1; i < xy.trail.length; i++) {
-    const a = xy.trail[i - 1], b = xy.trail[i];
-    g.strokeStyle = rgba(INPUT, 0.6 * (1 - (now - b.t) / 1500));
-    g.lineWidth = 3;
-    g.lineCap = 'round';
-    g.beginPath(); g.moveTo(...at(a.x, a.y)); g.lineTo(...at(b.x, b.y)); g.stroke();
-  }
-  if (sliders.length) {
-    const [cx, cy] = at(sliders[0].value, sliders[1]?.value ?? 0.5);
-    g.strokeStyle = 'rgba(255, 255, 255, 0.18)';
-    g.beginPath(); g.moveTo(cx, 0); g.lineTo(cx, height); g.moveTo(0, cy); g.lineTo(width, cy); g.stroke();
-    g.strokeStyle = '#ffffff';
-    g.lineWidth = 2;
-    g.beginPath(); g.arc(cx, cy, xy.pointer !== null ? 13 : 10, 0, Math.PI * 2); g.stroke();
-  }
-}
 
 // ---------- bars and history ----------
 
@@ -378,8 +309,8 @@ function drawHistory() {
 function animate() {
   drawBars();
   drawHistory();
-  drawXY();
+  xy.draw();
   requestAnimationFrame(animate);
 }
 requestAnimationFrame(animate);
-new ResizeObserver(() => { historyQuiet = false; xy.dirty = true; }).observe($('#history'));
+new ResizeObserver(() => { historyQuiet = false; xy.markDirty(); }).observe($('#history'));
