@@ -2,14 +2,15 @@
 SHELL := /bin/bash
 BATON := .build/release/baton
 
-.PHONY: run test bench build deps deps-test unit integration soak tsan clean
+.PHONY: run test bench build deps deps-test unit integration soak tsan fuzz fuzz-check clean
 
 ## Build release and start the live server with the shipped models (Studio on http://127.0.0.1:8000/).
 run: deps build
 	$(BATON) serve Models
 
-## The whole test suite: unit tests (debug), then the PyTorch package's tests and integration tests against the release binary.
-test: deps-test unit build integration
+## The whole test suite: unit tests (debug), the PyTorch package's tests and integration tests against the release binary,
+## then every fuzz target for FUZZ_CHECK_SECONDS (seed and regression corpora first).
+test: deps-test unit build integration fuzz-check
 
 ## Benchmarks, release build, with PyTorch beside each figure when it is importable.
 bench: deps build
@@ -46,5 +47,14 @@ tsan: deps-test
 	TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1" \
 		swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_SUITES)'
 
+## Each libFuzzer target (Fuzz/README.md) for FUZZ_SECONDS, one after the other, in .build-fuzz.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	./scripts/fuzz.sh $(FUZZ_SECONDS)
+
+FUZZ_CHECK_SECONDS ?= 20
+fuzz-check: deps
+	./scripts/fuzz.sh $(FUZZ_CHECK_SECONDS)
+
 clean:
-	rm -rf .build .build-tsan
+	rm -rf .build .build-tsan .build-fuzz

@@ -55,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "BatonInterop",
-            dependencies: ["BatonCore", "_CHDF5", "ZIPFoundation"]
+            dependencies: ["BatonCore", "BatonTraining", "_CHDF5", "ZIPFoundation"]
         ),
         .target(name: "BatonOSC"),
         .systemLibrary(
@@ -115,3 +115,23 @@ let package = Package(
         .testTarget(name: "BatonIMPSYTests", dependencies: ["BatonIMPSY", "BatonMIDI", "BatonCore"]),
     ]
 )
+
+// MARK: - Fuzzing
+// libFuzzer targets (Fuzz/README.md). Adding one: Fuzz/Targets/NAME/main.swift plus one
+// line here. `scripts/fuzz.sh` (make fuzz) builds them with -D FUZZING in .build-fuzz;
+// a normal build makes them corpus replayers, so they cost the normal build nothing else.
+let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+    ("osc-packet", ["BatonOSC"]),
+    ("npy-npz", ["BatonTraining"]),
+    ("safetensors-model", ["BatonCore"]),
+    ("checkpoint-resume", ["BatonCore", "BatonTraining"]),
+    ("session-logs", ["BatonCore", "BatonTraining"]),
+    ("utf8-prime", ["BatonCore", "BatonEnsemble", "BatonTraining"]),
+    ("live-commands", ["BatonCore", "BatonOSC", "BatonServer", "BatonTraining"]),
+]
+package.targets += [
+    .systemLibrary(name: "_CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+    .target(name: "BatonFuzzSupport", dependencies: ["_CLibFuzzer"], path: "Fuzz/Support"),
+] + fuzzTargets.map {
+    .executableTarget(name: "fuzz-\($0.name)", dependencies: ["BatonFuzzSupport"] + $0.dependencies, path: "Fuzz/Targets/\($0.name)")
+}

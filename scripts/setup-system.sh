@@ -9,7 +9,8 @@ profile=${1:-run}
 packages=(libopenblas-dev libhdf5-dev zlib1g-dev librtmidi-dev pkg-config)
 if [ "$profile" = test ]; then
   # jackd2: a JACK server on its dummy backend is the MIDI system the MIDI tests play through.
-  packages+=(liblo-tools puredata-core chromium chromium-driver tmux jackd2)
+  # time: GNU time measures peak memory in the hostile-file tests.
+  packages+=(liblo-tools puredata-core chromium chromium-driver tmux jackd2 time)
 fi
 
 missing=()

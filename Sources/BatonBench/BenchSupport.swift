@@ -2,18 +2,36 @@ import BatonCore
 import BatonTraining
 import Foundation
 
-/// Which sections to run, and how long to measure.
+/// Which sections to run, how long to measure, and `--name value` settings for sections
+/// that take them (`quality`).
 struct BenchOptions {
     var sections: Set<String> = []
     var quick = false
+    var long = false
+    var values: [String: String] = [:]
+    /// Sections that run only when named (they take many minutes).
+    static let onRequest: Set<String> = ["quality"]
 
     init<S: Sequence>(_ arguments: S) where S.Element == String {
-        for argument in arguments {
-            if argument == "--quick" { quick = true } else { sections.insert(argument) }
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--quick": quick = true
+            case "--long": long = true
+            case let flag where flag.hasPrefix("--"): values[String(flag.dropFirst(2))] = iterator.next() ?? ""
+            default: sections.insert(argument)
+            }
         }
     }
 
-    func wants(_ section: String) -> Bool { sections.isEmpty || sections.contains(section) }
+    func wants(_ section: String) -> Bool {
+        sections.contains(section) || (sections.isEmpty && !Self.onRequest.contains(section))
+    }
+
+    func string(_ name: String) -> String? { values[name] }
+    func int(_ name: String) -> Int? { values[name].flatMap { Int($0) } }
+    func float(_ name: String) -> Float? { values[name].flatMap { Float($0) } }
+    func double(_ name: String) -> Double? { values[name].flatMap { Double($0) } }
 }
 
 /// What the figures were measured on.
@@ -24,6 +42,12 @@ enum Machine {
             .split(separator: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
         return "\(cpu), \(cores) cores, OpenBLAS kernels \(BLAS.coreName)"
+    }
+
+    /// The 1-, 5- and 15-minute load averages (how busy the shared machine was).
+    static var loadAverage: String {
+        guard let text = try? readFileBytes("/proc/loadavg") else { return "unknown" }
+        return String(decoding: text, as: UTF8.self).split(separator: " ").prefix(3).joined(separator: " ")
     }
 }
 
@@ -75,10 +99,16 @@ enum Paths {
         return url
     }()
 
+    /// A file of the shared datasets: under `BATON_SHARED` when set, else `../shared`
+    /// beside the checkout. The benchmarks that need one say so when it is missing.
     static func shared(_ relative: String) -> String {
-        if let path = ProcessInfo.processInfo.environment["BATON_SHARED"] { return "\(path)/\(relative)" }
-        let beside = root.deletingLastPathComponent().appendingPathComponent("shared")
-        let folder = FileManager.default.fileExists(atPath: beside.path) ? beside : URL(fileURLWithPath: "/work/shared")
+        let folder = ProcessInfo.processInfo.environment["BATON_SHARED"].map { URL(fileURLWithPath: $0) }
+            ?? root.deletingLastPathComponent().appendingPathComponent("shared")
         return folder.appendingPathComponent(relative).path
+    }
+
+    /// The message a benchmark prints when `path` (from `shared`) is missing.
+    static func missingShared(_ path: String) -> String {
+        "skipped: \(path) is missing (put the shared data at ../shared beside the checkout, or set BATON_SHARED)"
     }
 }

@@ -59,7 +59,7 @@ enum MixtureDensityBench {
     static func trainingThroughput(options: BenchOptions, peer: TorchPeer?) {
         let path = Paths.shared("datasets/control/impsy-4d.npz")
         guard let set = try? SequenceSet.load(npz: path), let prepared = try? ControlData.prepare(set, path: path, splitPause: 5) else {
-            print("control training: \(path) not found, skipped\n")
+            print("control training: \(Paths.missingShared(path))\n")
             return
         }
         let steps = options.quick ? 20 : 100

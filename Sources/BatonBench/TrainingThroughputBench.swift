@@ -8,7 +8,7 @@ enum TrainingThroughputBench {
     static func run(options: BenchOptions, peer: TorchPeer?) {
         let corpusPath = Paths.shared("datasets/text/shakespeare.txt")
         guard let bytes = try? readFileBytes(corpusPath) else {
-            print("training throughput: \(corpusPath) not found, skipped\n")
+            print("training throughput: \(Paths.missingShared(corpusPath))\n")
             return
         }
         let steps = options.quick ? 4 : 12

@@ -2,7 +2,8 @@ import BatonCore
 import Foundation
 
 // `baton-bench [section…] [--quick]`: Baton's speed beside its peers, in one run.
-// Sections: step, train, mdn, ensemble, server (with MIDI), midi (default: all). See docs/benchmarks.md for the figures.
+// Sections: step, train, mdn, ensemble, server (with MIDI), midi (default: all of these), and quality
+// (learning curves beside PyTorch, 21+ minutes: only when named). See docs/benchmarks.md for the figures.
 let options = BenchOptions(CommandLine.arguments.dropFirst())
 let peer = TorchPeer.detect()
 print("Baton benchmarks — \(Machine.summary)")
@@ -15,3 +16,4 @@ if options.wants("ensemble") { EnsembleBench.run(options: options) }
 if options.wants("server") { ServerBench.run(options: options, peer: peer) }
 // MIDI in → MIDI out is part of the server section; `midi` runs it alone.
 if options.wants("server") || options.wants("midi") { MIDIBench.run(options: options) }
+if options.wants("quality") { QualityBench.run(options: options, peer: peer) }

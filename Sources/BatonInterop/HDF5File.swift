@@ -11,6 +11,8 @@ public struct HDF5Error: Error, Equatable, CustomStringConvertible {
 public final class HDF5File {
     public let path: String
     private let handle: hid_t
+    /// Datasets larger than this are refused before they are read (1 GiB of floats).
+    public static let maximumValues = 1 << 28
 
     public init(path: String) throws(HDF5Error) {
         baton_h5_silence_errors()
@@ -46,9 +48,16 @@ public final class HDF5File {
         guard rank >= 0, rank <= 8 else { throw HDF5Error(description: "dataset '\(name)' has rank \(rank)") }
         var dims = [hsize_t](repeating: 0, count: max(rank, 1))
         H5Sget_simple_extent_dims(space, &dims, nil)
-        let shape = dims.prefix(rank).map { Int($0) }
-        let count = shape.reduce(1, *)
-        guard count < 1 << 28 else { throw HDF5Error(description: "dataset '\(name)' is too large (\(count) values)") }
+        var shape: [Int] = []
+        var count = 1
+        for d in dims.prefix(rank) {
+            // Checked one dimension at a time, so the product can neither overflow nor pass the limit.
+            guard let n = Int(exactly: d), n <= Self.maximumValues, count * n <= Self.maximumValues else {
+                throw HDF5Error(description: "dataset '\(name)' is too large (more than \(Self.maximumValues) values)")
+            }
+            shape.append(n)
+            count *= n
+        }
         var values = [Float](repeating: 0, count: count)
         let status = values.withUnsafeMutableBytes {
             H5Dread(dataset, baton_h5_native_float(), hid_t(H5S_ALL), hid_t(H5S_ALL), hid_t(H5P_DEFAULT), $0.baseAddress)

@@ -1,4 +1,5 @@
 import BatonCore
+import BatonTraining
 import Foundation
 import ZIPFoundation
 
@@ -22,8 +23,19 @@ public struct ImportError: UserFacingError, Equatable {
 /// σ activation is elu + 1 + 1e-7, Baton's `elu` transform. IMPSY feeds the model its data
 /// times `scaleFactor` (10), which becomes the model's normalisation.
 public enum IMPSYImporter {
+    /// What an import accepts; IMPSY's own models are 1–3 layers of 32–512 units, 2–9
+    /// dimensions and 5 mixtures.
+    public static let maximumLayers = 16
+    public static let maximumUnits = 8192
+    public static let maximumDims = 256
+    public static let maximumMixtures = 256
+    public static let maximumParameters = 1 << 28
+    /// model.weights.h5 inside a .keras archive is not inflated past this.
+    public static let maximumWeightsBytes = 1 << 30
+
     public static func importModel(path: String, scaleFactor: Float = 10) throws(ImportError) -> Model {
         func fail(_ reason: String) -> ImportError { ImportError(path: path, reason: reason) }
+        guard scaleFactor.isFinite, scaleFactor > 0, (1 / scaleFactor).isFinite else { throw fail("scale factor \(scaleFactor) is not a positive number") }
         guard FileManager.default.fileExists(atPath: path) else { throw fail("no such file") }
         var weightsPath = path
         var temporary: String?
@@ -32,9 +44,17 @@ public enum IMPSYImporter {
             guard let archive = try? Archive(url: URL(fileURLWithPath: path), accessMode: .read),
                   let entry = archive["model.weights.h5"] else { throw fail("not a .keras archive with model.weights.h5") }
             let extracted = FileManager.default.temporaryDirectory.appendingPathComponent("baton-import-\(getpid())-\(UUID().uuidString).h5")
-            guard (try? archive.extract(entry, to: extracted)) != nil else { throw fail("model.weights.h5 cannot be extracted") }
-            weightsPath = extracted.path
+            guard FileManager.default.createFile(atPath: extracted.path, contents: nil),
+                  let handle = try? FileHandle(forWritingTo: extracted) else { throw fail("cannot create a temporary file in \(extracted.deletingLastPathComponent().path)") }
             temporary = extracted.path
+            do {
+                defer { try? handle.close() }
+                try archive.extract(entry, maximumBytes: maximumWeightsBytes) { try handle.write(contentsOf: $0) }
+            } catch {
+                try? FileManager.default.removeItem(at: extracted)
+                throw fail("model.weights.h5 \(error)")
+            }
+            weightsPath = extracted.path
         }
         defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
         let file: HDF5File
@@ -69,45 +89,56 @@ public enum IMPSYImporter {
         }
         let mus = try mdnPart("mus", "mdn_mus"), sigmas = try mdnPart("sigmas", "mdn_sigmas"), pis = try mdnPart("pis", "mdn_pi")
 
+        guard layers.count <= maximumLayers else { throw fail("it has \(layers.count) LSTM layers (at most \(maximumLayers))") }
         let first = try read(layers[0].recurrent)
-        guard first.shape.count == 2, first.shape[1] == 4 * first.shape[0] else {
-            throw fail("recurrent kernel \(layers[0].recurrent) has shape \(first.shape), expected [H, 4H]")
+        guard first.shape.count == 2, (1...maximumUnits).contains(first.shape[0]), first.shape[1] == 4 * first.shape[0] else {
+            throw fail("recurrent kernel \(layers[0].recurrent) has shape \(first.shape), expected [H, 4H] with H in 1…\(maximumUnits)")
         }
         let units = first.shape[0]
         let inputKernel = try read(layers[0].kernel)
-        guard inputKernel.shape.count == 2 else { throw fail("kernel \(layers[0].kernel) has shape \(inputKernel.shape)") }
+        guard inputKernel.shape.count == 2, (1...maximumDims).contains(inputKernel.shape[0]), inputKernel.shape[1] == 4 * units else {
+            throw fail("kernel \(layers[0].kernel) has shape \(inputKernel.shape), expected [D, \(4 * units)] with D in 1…\(maximumDims)")
+        }
         let dims = inputKernel.shape[0]
         let piKernel = try read(pis.kernel)
-        guard piKernel.shape.count == 2, piKernel.shape[0] == units else { throw fail("MDN pi kernel has shape \(piKernel.shape)") }
+        guard piKernel.shape.count == 2, piKernel.shape[0] == units, (1...maximumMixtures).contains(piKernel.shape[1]) else {
+            throw fail("MDN pi kernel has shape \(piKernel.shape), expected [\(units), K] with K in 1…\(maximumMixtures)")
+        }
         let mixtures = piKernel.shape[1]
         let config = ModelConfig(kind: .control, inputSize: dims, layers: layers.count, units: units,
                                  head: .mixtureDensity(dims: dims, mixtures: mixtures, sigma: .elu))
+        guard config.parameterCount <= maximumParameters else {
+            throw fail("it would have \(config.parameterCount) parameters (at most \(maximumParameters))")
+        }
         var model = Model(zeroed: config)
         let layout = model.layout
 
-        /// Writes the transpose of a Keras `[rows, cols]` matrix into a PyTorch `[cols, rows]` slot.
-        func setTransposed(_ source: (shape: [Int], values: [Float]), into slot: ParameterLayout.Slot, rowOffset: Int = 0, name: String) throws(ImportError) {
-            let rows = source.shape.first ?? 0, cols = source.shape.count == 2 ? source.shape[1] : 0
-            let slotCols = slot.shape[1]
-            guard source.shape.count == 2, rows == slotCols, rowOffset + cols <= slot.shape[0] else {
-                throw fail("\(name) has shape \(source.shape); Baton expects [\(slotCols), …] for \(slot.name)")
+        /// Writes the transpose of a Keras `[rows, cols]` matrix into rows `rowOffset ..< rowOffset + cols`
+        /// of a PyTorch `[·, rows]` slot; the source must be exactly `[slot columns, cols]`.
+        func setTransposed(_ source: (shape: [Int], values: [Float]), into slot: ParameterLayout.Slot, rowOffset: Int = 0, cols: Int, name: String) throws(ImportError) {
+            let rows = slot.shape[1]
+            guard source.shape == [rows, cols], rowOffset + cols <= slot.shape[0] else {
+                throw fail("\(name) has shape \(source.shape), expected [\(rows), \(cols)] for \(slot.name)")
             }
-            for r in 0..<rows { for c in 0..<cols { model.parameters[slot.offset + (rowOffset + c) * slotCols + r] = source.values[r * cols + c] } }
+            for r in 0..<rows { for c in 0..<cols { model.parameters[slot.offset + (rowOffset + c) * rows + r] = source.values[r * cols + c] } }
+        }
+        func setVector(_ name: String, into slot: ParameterLayout.Slot, offset: Int = 0, count: Int) throws(ImportError) {
+            let values = try read(name)
+            guard values.shape == [count], offset + count <= slot.count else { throw fail("\(name) has shape \(values.shape), expected [\(count)]") }
+            model.parameters.replaceSubrange((slot.offset + offset)..<(slot.offset + offset + count), with: values.values)
         }
         for (l, layer) in layers.enumerated() {
-            try setTransposed(try read(layer.kernel), into: layout.weightIH(l), name: layer.kernel)
-            try setTransposed(try read(layer.recurrent), into: layout.weightHH(l), name: layer.recurrent)
-            let bias = try read(layer.bias)
-            guard bias.values.count == 4 * units else { throw fail("\(layer.bias) has \(bias.values.count) values, expected \(4 * units)") }
-            model.parameters.replaceSubrange(layout.biasIH(l).range, with: bias.values)
+            try setTransposed(try read(layer.kernel), into: layout.weightIH(l), cols: 4 * units, name: layer.kernel)
+            try setTransposed(try read(layer.recurrent), into: layout.weightHH(l), cols: 4 * units, name: layer.recurrent)
+            try setVector(layer.bias, into: layout.biasIH(l), count: 4 * units)
         }
         let head = layout.headWeight, kd = mixtures * dims
-        try setTransposed(try read(mus.kernel), into: head, rowOffset: 0, name: mus.kernel)
-        try setTransposed(try read(sigmas.kernel), into: head, rowOffset: kd, name: sigmas.kernel)
-        try setTransposed(piKernel, into: head, rowOffset: 2 * kd, name: pis.kernel)
-        let biases = try read(mus.bias).values + read(sigmas.bias).values + read(pis.bias).values
-        guard biases.count == 2 * kd + mixtures else { throw fail("MDN biases have \(biases.count) values, expected \(2 * kd + mixtures)") }
-        model.parameters.replaceSubrange(layout.headBias.range, with: biases)
+        try setTransposed(try read(mus.kernel), into: head, rowOffset: 0, cols: kd, name: mus.kernel)
+        try setTransposed(try read(sigmas.kernel), into: head, rowOffset: kd, cols: kd, name: sigmas.kernel)
+        try setTransposed(piKernel, into: head, rowOffset: 2 * kd, cols: mixtures, name: pis.kernel)
+        try setVector(mus.bias, into: layout.headBias, offset: 0, count: kd)
+        try setVector(sigmas.bias, into: layout.headBias, offset: kd, count: kd)
+        try setVector(pis.bias, into: layout.headBias, offset: 2 * kd, count: mixtures)
         guard model.parameters.allSatisfy(\.isFinite) else { throw fail("its weights hold NaN or infinity") }
 
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent

@@ -62,8 +62,13 @@ import Testing
 
     @Test func rejectsBadTrainingOptions() {
         let base = ["train", "text", "corpus.txt", "--out", "m.safetensors"]
-        #expect(Self.validationMessage(base + ["--dropout", "1"])?.contains("--dropout") == true)
-        #expect(Self.validationMessage(base + ["--minutes", "0"])?.contains("--minutes") == true)
+        #expect(Self.validationMessage(base + ["--dropout", "1"])?.contains("dropout = 1.0") == true)
+        #expect(Self.validationMessage(base + ["--minutes", "0"])?.contains("minutes = 0") == true)
+        #expect(Self.validationMessage(base + ["--minutes", "nan"])?.contains("minutes = nan") == true)
+        #expect(Self.validationMessage(base + ["--validate-every", "0"])?.contains("validate-every = 0") == true)
+        #expect(Self.validationMessage(base + ["--units", "0"])?.contains("units = 0") == true)
+        #expect(Self.validationMessage(base + ["--batch", "100000"])?.contains("batch = 100000") == true)
+        #expect(Self.validationMessage(base + ["--clip=-1"])?.contains("clip = -1.0") == true)
         #expect(Self.validationMessage(base + ["--optimizer", "sgd"])?.contains("adam") == true)
         #expect(Self.validationMessage(base + ["--colour", "red"])?.contains("#") == true)
         #expect(Self.validationMessage(["train", "text", "corpus.txt", "--out", "model.bin"])?.contains(".safetensors") == true)

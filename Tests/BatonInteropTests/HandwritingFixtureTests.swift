@@ -7,7 +7,7 @@ import Testing
 /// the mixture parameters his JavaScript computes (../shared/fixtures/handwriting-js):
 /// an independent check of the stroke head's math.
 @Suite struct HandwritingFixtureTests {
-    static let folder = SharedData.folder.appendingPathComponent("fixtures/handwriting-js")
+    static func folder() throws -> URL { try SharedData.url("fixtures/handwriting-js") }
 
     struct Reference: Decodable {
         struct Step: Decodable { var pi, mu1, mu2, sigma1, sigma2, corr: [Double]; var eos: Double }
@@ -20,10 +20,13 @@ import Testing
     /// of 1 added at run time; output y = h·W + b laid out as pen, π(20), μ1, μ2, log σ1,
     /// log σ2, ρ-pre. Baton: W_ih [4H, 3] in i, f, g, o; head [μ(2K) | σ-pre(2K) | ρ(K) | π(K) | pen].
     static func mapHaModel(scale: Float) throws -> Model {
-        let npz = try NpzArchive.load(path: folder.appendingPathComponent("weights.npz").path)
-        func values(_ name: String) -> [Float] { npz.arrays[name]!.values.map(Float.init) }
-        let wxh = values("LSTM_Wxh"), whh = values("LSTM_Whh"), bias = values("LSTM_bias")
-        let outW = values("output_w"), outB = values("output_b")
+        let npz = try NpzArchive(path: folder().appendingPathComponent("weights.npz").path)
+        func values(_ name: String) throws -> [Float] {
+            guard let array = try npz.array(name) else { throw SharedData.Missing(path: "\(npz.path): array \(name)") }
+            return array.floats()
+        }
+        let wxh = try values("LSTM_Wxh"), whh = try values("LSTM_Whh"), bias = try values("LSTM_bias")
+        let outW = try values("output_w"), outB = try values("output_b")
         let h = 500, k = 20, o = 121
         var model = Model(zeroed: ModelConfig(kind: .strokes, inputSize: 3, layers: 1, units: h, head: .strokes(mixtures: k)))
         let layout = model.layout
@@ -54,7 +57,7 @@ import Testing
     }
 
     @Test func haModelReproducesTheJavaScriptMixtureParameters() throws {
-        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: Self.folder.appendingPathComponent("reference.json")))
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: Self.folder().appendingPathComponent("reference.json")))
         for run in reference.runs {
             let model = try Self.mapHaModel(scale: run.scale_factor)
             let stepper = Stepper(model: model)

@@ -6,7 +6,7 @@ import Testing
 /// A real IMPSY model imported from Keras gives the MDN outputs TensorFlow computes
 /// (../shared/fixtures/impsy: TensorFlow 2.21 / Keras 3.15 / keras-mdn-layer 1.0.0).
 @Suite struct IMPSYFixtureTests {
-    static let folder = SharedData.folder.appendingPathComponent("fixtures/impsy")
+    static func folder() throws -> URL { try SharedData.url("fixtures/impsy") }
 
     struct Reference: Decodable {
         var input_rows_raw: [[Float]]
@@ -16,8 +16,8 @@ import Testing
 
     @Test(arguments: ["h5", "keras"])
     func importedModelMatchesTensorFlowAtEveryStep(format: String) throws {
-        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: Self.folder.appendingPathComponent("reference.json")))
-        let model = try IMPSYImporter.importModel(path: Self.folder.appendingPathComponent("musicMDRNN-dim4-layers2-units64-mixtures5-scale10.\(format)").path,
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: Self.folder().appendingPathComponent("reference.json")))
+        let model = try IMPSYImporter.importModel(path: Self.folder().appendingPathComponent("musicMDRNN-dim4-layers2-units64-mixtures5-scale10.\(format)").path,
                                                   scaleFactor: reference.scale_factor)
         #expect(model.config == ModelConfig(kind: .control, inputSize: 4, layers: 2, units: 64, head: .mixtureDensity(dims: 4, mixtures: 5, sigma: .elu)))
         let stepper = Stepper(model: model)

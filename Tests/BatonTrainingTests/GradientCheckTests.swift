@@ -6,14 +6,16 @@ import Testing
 /// `TrainingNetwork.backward` against central differences of the forward loss, on a
 /// sample of entries of every tensor (all of them for small tensors).
 @Suite struct GradientCheckTests {
-    static func loss(_ network: TrainingNetwork, _ batch: TrainingBatch, _ p: [Float]) -> Double {
+    /// Mean loss of one forward pass. With `training`, the masks come from a fixed seed, so
+    /// every call draws the same ones and finite differences see one fixed function.
+    static func loss(_ network: TrainingNetwork, _ batch: TrainingBatch, _ p: [Float], training: Bool = false) -> Double {
         network.resetState()
         var rng = SeededGenerator(seed: 9)
-        return p.withUnsafeBufferPointer { network.forward(batch, parameters: $0.baseAddress!, training: false, rng: &rng) } / batch.countedPositions
+        return p.withUnsafeBufferPointer { network.forward(batch, parameters: $0.baseAddress!, training: training, rng: &rng) } / batch.countedPositions
     }
 
-    static func analytic(_ network: TrainingNetwork, _ batch: TrainingBatch, _ p: [Float]) -> [Float] {
-        _ = loss(network, batch, p)
+    static func analytic(_ network: TrainingNetwork, _ batch: TrainingBatch, _ p: [Float], training: Bool = false) -> [Float] {
+        _ = loss(network, batch, p, training: training)
         var g = [Float](repeating: 0, count: p.count)
         p.withUnsafeBufferPointer { pp in
             g.withUnsafeMutableBufferPointer { gg in
@@ -26,10 +28,12 @@ import Testing
     /// Worst mismatch and where it is, as |a − n| / (2e-5 + 1e-2·(|a| + |n|)): pass below 1.
     /// The absolute part is the finite-difference noise floor of a Float32 forward pass
     /// (loss terms carry ~1e-7 relative rounding; divided by 2·eps = 0.02 that is ~1e-5).
-    static func check(_ model: Model, batch: TrainingBatch, samplesPerTensor: Int = 24, eps: Float = 1e-2) -> (Double, String) {
-        let network = TrainingNetwork(config: model.config, steps: batch.steps, rows: batch.rows)
+    /// With `dropout`, the check runs in training mode under one fixed set of masks.
+    static func check(_ model: Model, batch: TrainingBatch, dropout: DropoutSettings? = nil, samplesPerTensor: Int = 24, eps: Float = 1e-2) -> (Double, String) {
+        let network = TrainingNetwork(config: model.config, steps: batch.steps, rows: batch.rows, dropout: dropout ?? DropoutSettings())
+        let training = dropout != nil
         let p = model.parameters
-        let g = analytic(network, batch, p)
+        let g = analytic(network, batch, p, training: training)
         var rng = SeededGenerator(seed: 77)
         var worst = 0.0, worstName = "none"
         for slot in model.layout.slots {
@@ -38,7 +42,7 @@ import Testing
                 var plus = p, minus = p
                 plus[i] += eps
                 minus[i] -= eps
-                let numeric = (loss(network, batch, plus) - loss(network, batch, minus)) / Double(2 * eps)
+                let numeric = (loss(network, batch, plus, training: training) - loss(network, batch, minus, training: training)) / Double(2 * eps)
                 let a = Double(g[i])
                 let error = abs(a - numeric) / (2e-5 + 1e-2 * (abs(a) + abs(numeric)))
                 if error > worst { worst = error; worstName = "\(slot.name)[\(i - slot.offset)]: analytic \(a), numeric \(numeric)" }
@@ -96,27 +100,40 @@ import Testing
         #expect(worst < 1, "\(at)")
     }
 
-    @Test func dropoutMasksScaleTheGradient() {
-        // With dropout the analytic gradient must match finite differences under the same masks.
-        let config = ModelConfig.text(layers: 2, units: 6)
-        let model = Self.model(config, scale: 1)
-        let batch = Self.textBatch(steps: 3, rows: 2, seed: 5)
-        let network = TrainingNetwork(config: config, steps: 3, rows: 2, dropout: 0.3)
-        func loss(_ p: [Float]) -> Double {
-            network.resetState()
-            var rng = SeededGenerator(seed: 21)
-            return p.withUnsafeBufferPointer { network.forward(batch, parameters: $0.baseAddress!, training: true, rng: &rng) } / batch.countedPositions
+    /// Every kind of dropout: the analytic gradient must match finite differences under
+    /// the same masks, for every tensor (embedding and one-hot input, stacked layers).
+    @Test(arguments: [
+        DropoutSettings(layers: 0.3),
+        DropoutSettings(layers: 0.3, locked: true),
+        DropoutSettings(recurrentWeights: 0.4),
+        DropoutSettings(symbols: 0.3),
+        DropoutSettings(layers: 0.2, locked: true, recurrentWeights: 0.3, symbols: 0.2),
+    ])
+    func dropoutGradients(dropout: DropoutSettings) {
+        for config in [ModelConfig.text(layers: 2, units: 6), .text(layers: 2, units: 5, embedding: 4)] {
+            let (worst, at) = Self.check(Self.model(config, scale: 1), batch: Self.textBatch(steps: 3, rows: 2, seed: 5), dropout: dropout)
+            #expect(worst < 1, "\(config.embedding.map { "embedding \($0)" } ?? "one-hot"): \(at)")
         }
-        let p = model.parameters
-        _ = loss(p)
-        var g = [Float](repeating: 0, count: p.count)
-        p.withUnsafeBufferPointer { pp in g.withUnsafeMutableBufferPointer { network.backward(parameters: pp.baseAddress!, gradients: $0.baseAddress!, scale: Float(1 / batch.countedPositions)) } }
-        let slot = model.layout.weightIH(1)
-        for i in slot.range.prefix(30) {
-            var plus = p, minus = p
-            plus[i] += 1e-2; minus[i] -= 1e-2
-            let numeric = (loss(plus) - loss(minus)) / 2e-2
-            #expect(abs(Double(g[i]) - numeric) < 2e-5 + 1e-2 * (abs(Double(g[i])) + abs(numeric)))
-        }
+    }
+
+    @Test func dropConnectOnAContinuousModel() {
+        let config = ModelConfig(kind: .control, inputSize: 3, layers: 2, units: 6, head: .mixtureDensity(dims: 3, mixtures: 2, sigma: .elu))
+        let (worst, at) = Self.check(Self.model(config, scale: 1), batch: Self.vectorBatch(steps: 4, rows: 2, dims: 3, seed: 3),
+                                     dropout: DropoutSettings(layers: 0.2, locked: true, recurrentWeights: 0.3))
+        #expect(worst < 1, "\(at)")
+    }
+
+    /// Masks really drop: a locked mask repeats over time, DropConnect zeroes weights, and
+    /// the fraction kept is near 1 − p.
+    @Test func masksHaveTheirShapeAndRate() {
+        var rng = SeededGenerator(seed: 4)
+        let steps = 5, width = 2000
+        let mask = UnsafeMutablePointer<Float>.allocate(capacity: steps * width)
+        defer { mask.deallocate() }
+        DropoutMask.fillLocked(mask, steps: steps, rowsTimesUnits: width, keep: 0.75, rng: &rng)
+        for t in 1..<steps { for j in 0..<width { #expect(mask[t * width + j] == mask[j]) } }
+        let kept = (0..<width).filter { mask[$0] != 0 }.count
+        #expect(abs(Double(kept) / Double(width) - 0.75) < 0.04)
+        #expect((0..<width).allSatisfy { mask[$0] == 0 || abs(mask[$0] - 1 / 0.75) < 1e-6 })
     }
 }

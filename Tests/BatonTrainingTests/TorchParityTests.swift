@@ -34,7 +34,7 @@ import Testing
         batch.weights = file.floats("batch.weights")
         if model.config.kind != .text { #expect(batch.weights?.contains(0) == true, "the fixture should exercise padding") }
 
-        let network = TrainingNetwork(config: model.config, steps: steps, rows: rows, dropout: 0, threads: 1)
+        let network = TrainingNetwork(config: model.config, steps: steps, rows: rows, threads: 1)
         var rng = SeededGenerator(seed: 1)
         let sum = model.parameters.withUnsafeBufferPointer { network.forward(batch, parameters: $0.baseAddress!, training: true, rng: &rng) }
         let loss = sum / batch.countedPositions

@@ -7,8 +7,16 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BATON = ROOT / ".build" / "release" / "baton"
-SHARED = pathlib.Path(os.environ["BATON_SHARED"]) if "BATON_SHARED" in os.environ else (
-    ROOT.parent / "shared" if (ROOT.parent / "shared").exists() else pathlib.Path("/work/shared"))
+SHARED = pathlib.Path(os.environ["BATON_SHARED"]) if "BATON_SHARED" in os.environ else ROOT.parent / "shared"
+
+
+def shared(*parts):
+    """A file of the shared datasets and fixtures (BATON_SHARED, or ../shared beside the checkout)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.fail(f"the shared data is missing: {path} does not exist "
+                    "(put the shared folder at ../shared beside the checkout, or set BATON_SHARED to it)", pytrace=False)
+    return path
 
 
 def run(*args, timeout=600, check=False, **kwargs):
@@ -34,8 +42,7 @@ def assert_user_error(result, *needles):
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory):
     """About 40 KB of real text (Les Fleurs du mal: accents exercise multi-byte UTF-8)."""
-    source = SHARED / "datasets" / "text" / "baudelaire.txt"
-    assert source.exists(), f"the shared datasets are missing: {source}"
+    source = shared("datasets", "text", "baudelaire.txt")
     path = tmp_path_factory.mktemp("corpus") / "baudelaire-head.txt"
     path.write_bytes(source.read_bytes()[:40_000])
     return path
@@ -61,7 +68,7 @@ def second_text_model(tmp_path_factory):
     """Another small text model, on Shakespeare, to mix with the Baudelaire one."""
     folder = tmp_path_factory.mktemp("model2")
     corpus = folder / "shakespeare-head.txt"
-    corpus.write_bytes((SHARED / "datasets" / "text" / "shakespeare.txt").read_bytes()[:40_000])
+    corpus.write_bytes(shared("datasets", "text", "shakespeare.txt").read_bytes()[:40_000])
     out = folder / "shakespeare.safetensors"
     run("train", "text", corpus, "--size", "s", "--epochs", "2", "--batch", "16", "--window", "64",
         "--out", out, "--seed", "4", "--name", "Shakespeare", "--colour", "#ff7a45", check=True)
@@ -72,7 +79,7 @@ def second_text_model(tmp_path_factory):
 def control_model(tmp_path_factory):
     """A tiny control model trained on real IMPSY data."""
     out = tmp_path_factory.mktemp("control") / "control.safetensors"
-    run("train", "control", SHARED / "datasets" / "control" / "impsy-4d.npz", "--size", "xs", "--epochs", "2",
+    run("train", "control", shared("datasets", "control", "impsy-4d.npz"), "--size", "xs", "--epochs", "2",
         "--out", out, "--seed", "1", check=True)
     return out
 
@@ -81,7 +88,7 @@ def control_model(tmp_path_factory):
 def stroke_model(tmp_path_factory):
     """A tiny stroke model trained on real kanji."""
     out = tmp_path_factory.mktemp("strokes") / "kanji.safetensors"
-    run("train", "strokes", SHARED / "datasets" / "strokes" / "kanji.npz", "--size", "xs", "--mixtures", "5",
+    run("train", "strokes", shared("datasets", "strokes", "kanji.npz"), "--size", "xs", "--mixtures", "5",
         "--epochs", "1", "--out", out, "--seed", "1", check=True)
     return out
 

@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 
-from conftest import SHARED, assert_user_error, run
+from conftest import assert_user_error, run, shared
 
-IMPSY = SHARED / "fixtures" / "impsy" / "musicMDRNN-dim4-layers2-units64-mixtures5-scale10"
+IMPSY_STEM = "musicMDRNN-dim4-layers2-units64-mixtures5-scale10"
 
 
 def test_control_model_predicts_events_in_data_units(control_model):
@@ -33,7 +33,7 @@ def test_prime_and_temperatures(control_model, tmp_path):
 
 
 def test_eval_reports_density_in_data_units(control_model, tmp_path):
-    data = SHARED / "datasets" / "control" / "impsy-4d.npz"
+    data = shared("datasets", "control", "impsy-4d.npz")
     result = json.loads(run("eval", control_model, data, "--json", check=True).stdout)
     assert set(result) == {"nats_per_symbol", "bits_per_symbol", "symbols"}
     assert result["symbols"] > 100_000 and math.isfinite(result["nats_per_symbol"])
@@ -70,13 +70,13 @@ def test_stroke_model_draws_svg(stroke_model, tmp_path):
     mixed = tmp_path / "mixed.svg"
     run("draw", stroke_model, stroke_model, "--weights", "0.3,0.7", "--out", mixed, "--steps", "60", check=True)
     assert "<polyline" in mixed.read_text()
-    result = json.loads(run("eval", stroke_model, SHARED / "datasets" / "strokes" / "kanji.npz", "--json", check=True).stdout)
+    result = json.loads(run("eval", stroke_model, shared("datasets", "strokes", "kanji.npz"), "--json", check=True).stdout)
     assert result["symbols"] > 20_000
 
 
 def test_y_up_data_trains_a_y_down_model_and_eval_follows(tmp_path):
     """UNIPEN-style y-up strokes are flipped for training; eval flips a y-up file the same way."""
-    source = np.load(SHARED / "datasets" / "strokes" / "unipen-handwriting.npz")
+    source = np.load(shared("datasets", "strokes", "unipen-handwriting.npz"))
     lengths = source["lengths"][:12]
     data = source["data"][:int(lengths.sum())]
     up, down = tmp_path / "up.npz", tmp_path / "down.npz"
@@ -100,13 +100,13 @@ def test_y_up_data_trains_a_y_down_model_and_eval_follows(tmp_path):
 def test_impsy_import_matches_its_behaviour(tmp_path):
     for suffix in ("h5", "keras"):
         out = tmp_path / f"impsy-{suffix}.safetensors"
-        run("import", "impsy", f"{IMPSY}.{suffix}", "--out", out, check=True)
+        run("import", "impsy", shared("fixtures", "impsy", f"{IMPSY_STEM}.{suffix}"), "--out", out, check=True)
         info = run("info", out, check=True).stdout
         assert "control LSTM 2×64" in info
         events = run("predict", out, "--steps", "10", "--pi-temperature", "1.5", "--sigma-temperature", "0.01", "--seed", "4", check=True).stdout
         assert len(events.strip().splitlines()) == 11
-    a = json.loads(run("eval", tmp_path / "impsy-h5.safetensors", SHARED / "datasets" / "control" / "impsy-4d.npz", "--json", "--split-pause", "5", check=True).stdout)
-    b = json.loads(run("eval", tmp_path / "impsy-keras.safetensors", SHARED / "datasets" / "control" / "impsy-4d.npz", "--json", "--split-pause", "5", check=True).stdout)
+    a = json.loads(run("eval", tmp_path / "impsy-h5.safetensors", shared("datasets", "control", "impsy-4d.npz"), "--json", "--split-pause", "5", check=True).stdout)
+    b = json.loads(run("eval", tmp_path / "impsy-keras.safetensors", shared("datasets", "control", "impsy-4d.npz"), "--json", "--split-pause", "5", check=True).stdout)
     assert a == b
 
 
@@ -121,7 +121,7 @@ def test_bad_continuous_inputs(tmp_path, control_model, stroke_model):
     pickled = tmp_path / "pickled.npz"
     np.savez(pickled, data=np.array([np.zeros((3, 2)), np.zeros((4, 2))], dtype=object), allow_pickle=True)
     assert_user_error(run("train", "control", pickled, "--out", out), "pickled", "np.savez")
-    assert_user_error(run("eval", control_model, SHARED / "datasets" / "control" / "impsy-9d.npz"), "impsy-9d.npz", "4")
+    assert_user_error(run("eval", control_model, shared("datasets", "control", "impsy-9d.npz")), "impsy-9d.npz", "4")
     single = tmp_path / "single.csv"
     single.write_text("dt,x\n0.1,0.5\n")
     assert_user_error(run("train", "control", single, "--out", out), "single.csv")

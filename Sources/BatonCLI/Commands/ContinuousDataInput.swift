@@ -26,12 +26,12 @@ enum ContinuousDataInput {
             let (columns, events) = try EventCSV.read(path: path)
             return Loaded(train: events, validation: nil, description: "CSV columns \(columns.joined(separator: ", "))")
         }
-        let archive = try NpzArchive.load(path: path)
-        if archive.arrays["train_data"] != nil {
-            let train = try SequenceSet.load(npz: path, part: "train")
-            let validation = archive.arrays["valid_data"] != nil ? try SequenceSet.load(npz: path, part: "valid") : nil
+        let archive = try NpzArchive(path: path)
+        if archive.contains("train_data") {
+            let train = try SequenceSet.load(archive, part: "train")
+            let validation = archive.contains("valid_data") ? try SequenceSet.load(archive, part: "valid") : nil
             return Loaded(train: train, validation: validation, description: "npz with train/valid splits")
         }
-        return Loaded(train: try SequenceSet.load(npz: path), validation: nil, description: "npz")
+        return Loaded(train: try SequenceSet.load(archive), validation: nil, description: "npz")
     }
 }

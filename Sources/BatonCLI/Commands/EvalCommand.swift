@@ -29,8 +29,7 @@ struct EvalCommand: ParsableCommand {
         let result: EvaluationResult
         switch loaded.config.kind {
         case .text:
-            let bytes: [UInt8]
-            do { bytes = try readFileBytes(file) } catch { throw error }
+            let bytes = try readFileBytes(file, maximumBytes: TextCorpus.maximumBytes)
             guard bytes.count >= 2 else {
                 throw CommandLineError(message: "\(file) has \(bytes.count) byte(s); scoring needs at least 2",
                                    hint: "the first byte is only input, so give a longer file")
@@ -40,7 +39,7 @@ struct EvalCommand: ParsableCommand {
             let input = try ContinuousDataInput.load(file)
             var events = input.validation ?? input.train
             if loaded.config.kind == .strokes { events = StrokeFrame.toModelFrame(events, for: loaded) }
-            if loaded.config.kind == .control, let pause = splitPause ?? loaded.metadata["split_pause"].flatMap(Float.init) {
+            if loaded.config.kind == .control, let pause = splitPause ?? loaded.metadata[MetadataKey.splitPause].flatMap(Float.init) {
                 events = try ControlData.prepare(events, path: file, splitPause: pause)
             }
             guard events.dims == loaded.config.inputSize else {

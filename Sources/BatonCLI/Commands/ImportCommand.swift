@@ -41,6 +41,6 @@ struct ImportIMPSYCommand: ParsableCommand {
             model.metadata[MetadataKey.colour] = ModelStyle.defaultColour(for: name)
         }
         try model.save(to: out)
-        Terminal.writeError("wrote \(out): \(describe(model.config)), \(Terminal.grouped(Double(model.config.parameterCount))) parameters\n")
+        Terminal.writeError("wrote \(out): \(model.config.description), \(Terminal.grouped(Double(model.config.parameterCount))) parameters\n")
     }
 }

@@ -12,23 +12,27 @@ struct InfoCommand: ParsableCommand {
     var model: String
 
     func run() throws {
-        let loaded = try Model.load(path: model)
-        let bytes = try readFileBytes(model)
-        let file = try? SafeTensorsFile(bytes: bytes)
-        let dtypes = Set(file?.tensors.values.map(\.dtype.rawValue) ?? []).sorted().joined(separator: ", ")
+        let file = try Model.readFile(path: model)
+        let loaded = try Model(file: file, path: model)
+        let dtypes = Set(file.tensors.values.map(\.dtype.rawValue)).sorted().joined(separator: ", ")
         var lines = [
             "model       \(model)",
-            "name        \(loaded.displayName)" + (loaded.colour.map { "  (colour \($0))" } ?? ""),
-            "architecture \(describe(loaded.config))",
+            "name        \(printable(loaded.displayName))" + (loaded.colour.map { "  (colour \($0))" } ?? ""),
+            "architecture \(loaded.config.description)",
             "parameters  \(Terminal.grouped(Double(loaded.config.parameterCount)))",
-            "file        \(Terminal.grouped(Double(bytes.count))) bytes, \(dtypes)",
+            "file        \(Terminal.grouped(Double(file.byteCount))) bytes, \(dtypes)",
         ]
         if let n = loaded.normalisation {
             lines.append("normalise   offset \(n.offset)  scale \(n.scale)")
         }
         for key in loaded.metadata.keys.sorted() where key != MetadataKey.name && key != MetadataKey.colour {
-            lines.append("\(key.padding(toLength: 11, withPad: " ", startingAt: 0)) \(loaded.metadata[key]!)")
+            lines.append("\(printable(key).padding(toLength: 11, withPad: " ", startingAt: 0)) \(printable(loaded.metadata[key] ?? ""))")
         }
         Terminal.write(lines.joined(separator: "\n") + "\n")
+    }
+
+    /// Metadata is the file's to choose: control characters (terminal escapes) are shown as `?`.
+    private func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
     }
 }

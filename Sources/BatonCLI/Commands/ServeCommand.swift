@@ -141,7 +141,7 @@ struct ServeCommand: AsyncParsableCommand {
             let kinds = Dictionary(grouping: loaded) { $0.model.config.kind }
             for kind in ModelKind.allCases {
                 for entry in kinds[kind] ?? [] {
-                    lines.append("  \(kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(entry.model.displayName) — \(describe(entry.model.config)) (\(entry.path))")
+                    lines.append("  \(kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(entry.model.displayName) — \(entry.model.config.description) (\(entry.path))")
                 }
             }
             let query = token.map { "?token=\($0)" } ?? ""

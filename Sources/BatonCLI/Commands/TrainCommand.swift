@@ -54,8 +54,24 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .long, help: "Learning-rate schedule: constant, cosine (over --minutes/--epochs) or plateau. Default: cosine with a budget, plateau without.")
     var schedule: String?
 
-    @Option(name: .long, help: "Dropout between layers (default: the size preset's).")
+    @Option(name: .long, help: "Dropout between layers and before the head (default: the size preset's).")
     var dropout: Float?
+
+    @Flag(name: .customLong("locked-dropout"), inversion: .prefixedNo,
+          help: "One dropout mask per stream and window (variational) instead of per step (default: the size preset's).")
+    var lockedDropout: Bool?
+
+    @Option(name: .customLong("weight-drop"), help: "DropConnect on the recurrent weights, as AWD-LSTM (default: the size preset's).")
+    var weightDrop: Float?
+
+    @Option(name: .customLong("weight-decay"), help: "Decoupled weight decay, as AdamW (default: the size preset's).")
+    var weightDecay: Float?
+
+    @Option(name: .long, help: "Keep a moving average of the weights with this decay per step and save it as the model (0 = off; default: the size preset's).")
+    var average: Double?
+
+    @Option(name: .long, help: "Raise the learning rate linearly over this many first steps.")
+    var warmup: Int?
 
     @Option(name: .long, help: "Clip the global gradient norm to this (0 = off).")
     var clip: Float = 5
@@ -63,7 +79,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .long, help: "Fraction of the data held out for validation.")
     var validation: Double = 0.1
 
-    @Option(name: .customLong("validate-every"), help: "Validate and checkpoint every N steps (default: twice an epoch, at most every 500).")
+    @Option(name: .customLong("validate-every"), help: "Validate and checkpoint every N steps (default: twice an epoch, at most every 500, and rarely enough that validation takes at most about a tenth of the time).")
     var validateEvery: Int?
 
     @Option(name: .long, help: "Stop after this many validations without improvement.")
@@ -81,23 +97,18 @@ struct TrainingArguments: ParsableArguments {
     @Option(name: .long, help: "Display colour stored in the model, as #rrggbb.")
     var colour: String?
 
+    /// Names are checked here; numbers by the library (`TrainingOptions.validate`,
+    /// `ArchitectureLimits`), which the Studio's Workshop uses too.
     func validate() throws {
-        guard layers.map({ (1...8).contains($0) }) ?? true else { throw ValidationError("--layers must be 1–8, got \(layers!)") }
-        guard units.map({ (1...4096).contains($0) }) ?? true else { throw ValidationError("--units must be 1–4096, got \(units!)") }
-        guard minutes.map({ $0 > 0 }) ?? true else { throw ValidationError("--minutes must be > 0, got \(minutes!)") }
-        guard epochs.map({ $0 > 0 }) ?? true else { throw ValidationError("--epochs must be > 0, got \(epochs!)") }
-        guard batch.map({ $0 > 0 }) ?? true else { throw ValidationError("--batch must be > 0") }
-        guard window.map({ $0 > 0 }) ?? true else { throw ValidationError("--window must be > 0") }
-        guard learningRate.map({ $0 > 0 && $0.isFinite }) ?? true else { throw ValidationError("--lr must be > 0, got \(learningRate!)") }
         guard OptimizerKind(rawValue: optimizer) != nil else { throw ValidationError("--optimizer must be adam or rmsprop, got '\(optimizer)'") }
         guard schedule.map({ LearningRateSchedule(rawValue: $0) != nil }) ?? true else {
             throw ValidationError("--schedule must be constant, cosine or plateau, got '\(schedule!)'")
         }
-        guard dropout.map({ $0 >= 0 && $0 < 1 }) ?? true else { throw ValidationError("--dropout must be in [0, 1), got \(dropout!)") }
-        guard validation > 0, validation < 0.9 else { throw ValidationError("--validation must be in (0, 0.9), got \(validation)") }
-        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
         guard colour.map(ModelStyle.isColour) ?? true else { throw ValidationError("--colour must look like #ff7a45, got '\(colour!)'") }
         guard out.hasSuffix(".safetensors") else { throw ValidationError("--out should end in .safetensors, got '\(out)'") }
+        // The numbers, before any data is read (each kind's own defaults are always valid).
+        try ArchitectureLimits.check(layers: layers ?? 1, units: units ?? 1)
+        _ = try options(preset: SizePreset.text[0], defaultBatch: 1, defaultWindow: 1)
     }
 
     /// The size preset named by --size (or the default), with --layers and --units applied.
@@ -105,19 +116,27 @@ struct TrainingArguments: ParsableArguments {
         var preset = try SizePreset.named(size ?? name, for: kind)
         if let layers { preset.layers = layers }
         if let units { preset.units = units }
+        try ArchitectureLimits.check(layers: preset.layers, units: preset.units)
         return preset
     }
 
-    func options(preset: SizePreset, defaultBatch: Int, defaultWindow: Int) -> TrainingOptions {
-        var o = TrainingOptions()
+    /// The size preset's recipe (`SizePreset.defaultOptions`) with the flags given applied,
+    /// validated before any data is read.
+    func options(preset: SizePreset, defaultBatch: Int, defaultWindow: Int) throws -> TrainingOptions {
+        var o = preset.defaultOptions(budgeted: minutes != nil || epochs != nil)
         o.batchSize = batch ?? defaultBatch
         o.window = window ?? defaultWindow
-        o.learningRate = learningRate ?? 2e-3
+        if let learningRate { o.learningRate = learningRate }
         o.overrideLearningRate = learningRate != nil
         o.optimizer = OptimizerKind(rawValue: optimizer) ?? .adam
-        o.schedule = schedule.flatMap(LearningRateSchedule.init(rawValue:)) ?? ((minutes != nil || epochs != nil) ? .cosine : .plateau)
+        if let schedule = schedule.flatMap(LearningRateSchedule.init(rawValue:)) { o.schedule = schedule }
         o.clipNorm = clip
-        o.dropout = dropout ?? preset.dropout
+        if let dropout { o.dropout = dropout }
+        if let lockedDropout { o.lockedDropout = lockedDropout }
+        if let weightDrop { o.weightDrop = weightDrop }
+        if let weightDecay { o.weightDecay = weightDecay }
+        if let average { o.averaging = average }
+        if let warmup { o.warmupSteps = warmup }
         o.validationFraction = validation
         o.validateEvery = validateEvery
         o.patience = patience
@@ -126,6 +145,7 @@ struct TrainingArguments: ParsableArguments {
         o.seed = seed.resolve()
         o.threads = threads
         o.saveDType = float16 ? .f16 : .f32
+        try o.validate()
         return o
     }
 

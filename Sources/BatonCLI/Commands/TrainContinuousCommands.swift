@@ -26,11 +26,6 @@ struct TrainControlCommand: ParsableCommand {
     @Option(name: .customLong("split-pause"), help: "A dt longer than this many seconds starts a new take.")
     var splitPause: Float = 5
 
-    func validate() throws {
-        guard mixtures >= 1 else { throw ValidationError("--mixtures must be ≥ 1") }
-        guard splitPause > 0 else { throw ValidationError("--split-pause must be > 0") }
-    }
-
     func run() throws {
         try ContinuousTraining.run(kind: .control, data: data, input: try ContinuousDataInput.load(data), mixtures: mixtures,
                                    splitPause: splitPause, training: training, defaultSize: "s", defaultWindow: 50, extraMetadata: [:])
@@ -60,7 +55,6 @@ struct TrainStrokesCommand: ParsableCommand {
     var yAxis: String = "down"
 
     func validate() throws {
-        guard mixtures >= 1 else { throw ValidationError("--mixtures must be ≥ 1") }
         guard yAxis == "up" || yAxis == "down" else { throw ValidationError("--y-axis must be up or down, got '\(yAxis)'") }
     }
 
@@ -82,10 +76,10 @@ enum ContinuousTraining {
         training: TrainingArguments, defaultSize: String, defaultWindow: Int, extraMetadata: [String: String]
     ) throws {
         let preset = try training.preset(for: kind, default: defaultSize)
-        let options = training.options(preset: preset, defaultBatch: 64, defaultWindow: defaultWindow)
+        let options = try training.options(preset: preset, defaultBatch: 64, defaultWindow: defaultWindow)
         var start: TrainingStart?
         if training.resume != nil {
-            start = try TrainingStart.resolve(fresh: Model(zeroed: .text(layers: 1, units: 1)), resume: training.resume, kind: kind)
+            start = try TrainingStart.resolve(fresh: Model(zeroed: .text(layers: 1, units: 1)), resume: training.resume, out: training.out, kind: kind)
         }
         let plan = try ContinuousTrainingPlan.make(
             kind: kind, data: input.train, ownValidation: input.validation, path: data, preset: preset, mixtures: mixtures,
@@ -95,9 +89,9 @@ enum ContinuousTraining {
                               paths: TrainingPaths(model: training.out), resume: start?.checkpoint)
         let (train, validation) = (plan.train, plan.validation)
         Terminal.writeError("""
-        training \(plan.model.displayName): \(describe(plan.model.config)), \(Terminal.grouped(Double(plan.model.config.parameterCount))) parameters
+        training \(plan.model.displayName): \(plan.model.config.description), \(Terminal.grouped(Double(plan.model.config.parameterCount))) parameters
           data \(data) (\(input.description)): \(train.sequenceCount) sequences / \(Terminal.grouped(Double(train.eventCount))) events for training, \(validation.sequenceCount) / \(Terminal.grouped(Double(validation.eventCount))) for validation
-          windows of \(plan.trainWindows.steps) × \(plan.trainWindows.rows), \(plan.trainWindows.batchesPerEpoch) batches per epoch, dropout \(options.dropout), \(options.optimizer.rawValue) lr \(options.learningRate) (\(options.schedule.rawValue)), \(options.threads) threads
+          windows of \(plan.trainWindows.steps) × \(plan.trainWindows.rows), \(plan.trainWindows.batchesPerEpoch) batches per epoch, \(describeRegularisation(options)), \(options.optimizer.rawValue) lr \(options.learningRate) (\(options.schedule.rawValue)), \(options.threads) threads
           validation loss is nats per event in model units; `baton eval` reports data units
 
         """)

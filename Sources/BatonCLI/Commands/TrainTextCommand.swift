@@ -19,35 +19,51 @@ struct TrainTextCommand: ParsableCommand {
 
     @OptionGroup var training: TrainingArguments
 
-    @Option(name: .long, help: "Learn an embedding of this width instead of one-hot input.")
+    @Option(name: .long, help: "Width of the learned byte embedding; 0 for one-hot input (default: the size preset's). Free at run time: the model folds it into a table when it loads.")
     var embedding: Int?
 
-    func validate() throws {
-        guard embedding.map({ $0 > 0 }) ?? true else { throw ValidationError("--embedding must be > 0") }
-    }
+    @Option(name: .customLong("symbol-dropout"), help: "Drop whole bytes from the input for a window (embedding dropout; default: the size preset's).")
+    var symbolDropout: Float?
 
     func run() throws {
         let preset = try training.preset(for: .text, default: "m")
-        let options = training.options(preset: preset, defaultBatch: 64, defaultWindow: 128)
+        // --embedding 0 asks for one-hot input.
+        try ArchitectureLimits.check(layers: preset.layers, units: preset.units, embedding: embedding == 0 ? nil : embedding)
+        var options = try training.options(preset: preset, defaultBatch: 64, defaultWindow: 128)
+        if let symbolDropout { options.symbolDropout = symbolDropout }
+        try options.validate()
         let text = try TextCorpus.load(path: corpus)
         let (head, tail) = text.split(validationFraction: options.validationFraction)
         let train = try TextBatches(bytes: head, steps: options.window, rows: options.batchSize, path: corpus, what: "training part")
         let validation = try TextBatches(bytes: tail, steps: options.window, rows: options.batchSize, path: corpus,
                                          what: "validation tail (--validation \(options.validationFraction))")
         var rng = SeededGenerator(seed: options.seed)
-        var model = Model.initialised(.text(layers: preset.layers, units: preset.units, embedding: embedding), using: &rng)
+        let width = embedding.map { $0 > 0 ? $0 : nil } ?? preset.embedding
+        var model = Model.initialised(.text(layers: preset.layers, units: preset.units, embedding: width), using: &rng)
         model.metadata = training.provenance(dataPath: corpus, size: preset.name)
-        let start = try TrainingStart.resolve(fresh: model, resume: training.resume, kind: .text)
+        let start = try TrainingStart.resolve(fresh: model, resume: training.resume, out: training.out, kind: .text)
         let trainer = Trainer(model: start.model, train: train, validation: validation, options: options,
                               paths: TrainingPaths(model: training.out), resume: start.checkpoint)
         Terminal.writeError("""
-        training \(start.model.displayName): \(describe(start.model.config)), \(Terminal.grouped(Double(start.model.config.parameterCount))) parameters
+        training \(start.model.displayName): \(start.model.config.description), \(Terminal.grouped(Double(start.model.config.parameterCount))) parameters
           data \(corpus): \(Terminal.grouped(Double(head.count))) bytes for training, \(Terminal.grouped(Double(tail.count))) for validation
-          \(train.rows) streams × \(train.steps) steps, \(train.batchesPerEpoch) batches per epoch, dropout \(options.dropout), \(options.optimizer.rawValue) lr \(options.learningRate) (\(options.schedule.rawValue)), \(options.threads) threads
+          \(train.rows) streams × \(train.steps) steps, \(train.batchesPerEpoch) batches per epoch, \(options.optimizer.rawValue) lr \(options.learningRate) (\(options.schedule.rawValue)), \(options.threads) threads
+          \(describeRegularisation(options))
 
         """)
         try TrainingRun.execute(trainer, unit: "chars")
     }
+}
+
+/// The regularisation a run uses, in one line.
+func describeRegularisation(_ o: TrainingOptions) -> String {
+    var parts = ["dropout \(o.dropout)\(o.lockedDropout ? " (locked)" : "")"]
+    if o.weightDrop > 0 { parts.append("weight drop \(o.weightDrop)") }
+    if o.symbolDropout > 0 { parts.append("symbol dropout \(o.symbolDropout)") }
+    if o.weightDecay > 0 { parts.append("weight decay \(o.weightDecay)") }
+    if o.averaging > 0 { parts.append("weight average \(o.averaging)") }
+    if o.warmupSteps > 0 { parts.append("warm-up \(o.warmupSteps) steps") }
+    return parts.joined(separator: ", ")
 }
 
 func describe(_ config: ModelConfig) -> String {

@@ -72,6 +72,8 @@ public enum MetadataKey {
     public static let colour = "colour"
     public static let corpus = "corpus"
     public static let training = "training"
+    /// Control models: the pause (seconds) that split takes in training; finite and > 0.
+    public static let splitPause = "split_pause"
 
     /// Keys derived from the architecture; rewritten on every save.
     static let architecture: Set<String> = [format, kind, layers, units, vocab, embedding, dims, mixtures, sigma, normalisation]

@@ -11,11 +11,11 @@ public enum ModelFileError: UserFacingError, Equatable {
         switch self {
         case .unreadable(let path, let reason): "cannot read model \(path): \(reason)"
         case .notSafeTensors(let path, let reason): "\(path) is not a usable .safetensors model: \(reason)"
-        case .missingTensor(let path, let name): "\(path) has no tensor '\(name)'"
+        case .missingTensor(let path, let name): "\(path) has no tensor '\(name.prefix(80))'"
         case .wrongShape(let path, let name, let expected, let found):
             "\(path): tensor '\(name)' has shape \(found), expected \(expected)"
         case .notAnLSTM(let path, let reason): "\(path) is not a Baton LSTM model: \(reason)"
-        case .badMetadata(let path, let key, let value): "\(path): metadata '\(key)' = '\(value)' is not valid"
+        case .badMetadata(let path, let key, let value): "\(path): metadata '\(key.prefix(80))' = '\(value.prefix(80))' is not valid"
         }
     }
 

@@ -1,52 +1,31 @@
-import Foundation
-
-/// What is wrong with bytes that claim to be a safetensors file. Pure format reasons; the
-/// model loader adds the path.
-public enum SafeTensorsError: Error, Equatable, Sendable {
-    case tooShort(byteCount: Int)
-    case headerLengthOutOfRange(declared: UInt64, fileSize: Int)
-    case headerNotJSON(String)
-    case badEntry(tensor: String, reason: String)
-    case unsupportedDType(tensor: String, dtype: String)
-    case dataOutOfRange(tensor: String, end: Int, dataSize: Int)
-}
-
-extension SafeTensorsError: CustomStringConvertible {
-    public var description: String {
-        switch self {
-        case .tooShort(let n): "only \(n) bytes, less than the 8-byte header length"
-        case .headerLengthOutOfRange(let declared, let size):
-            "header length \(declared) does not fit in a file of \(size) bytes (truncated, or not safetensors)"
-        case .headerNotJSON(let why): "header is not a JSON object (\(why))"
-        case .badEntry(let name, let why): "tensor '\(name)': \(why)"
-        case .unsupportedDType(let name, let dtype): "tensor '\(name)' has dtype \(dtype); Baton reads F32, F16 and BF16"
-        case .dataOutOfRange(let name, let end, let size):
-            "tensor '\(name)' ends at byte \(end) of a \(size)-byte data section (truncated file)"
-        }
-    }
-}
-
 /// A parsed safetensors file (https://github.com/huggingface/safetensors): an 8-byte
 /// little-endian header length N, N bytes of JSON header, then raw tensor data.
 ///
-/// The parser checks every declared offset and size against the bytes present; it never
-/// reads past them.
+/// Nothing in the header is trusted: the JSON is read strictly (no duplicate names, no
+/// deep nesting), every shape × dtype product is computed with overflow checks and must
+/// equal its byte span exactly, spans lie inside the data section and do not overlap.
+/// The parser never reads past the bytes present.
 public struct SafeTensorsFile: Sendable {
     public struct Tensor: Sendable, Equatable {
         public var dtype: TensorDType
         public var shape: [Int]
         /// Byte range inside the data section.
         public var byteRange: Range<Int>
-        public var elementCount: Int { shape.reduce(1, *) }
+        /// Checked when the header was parsed: equals `byteRange.count / dtype.byteCount`.
+        public let elementCount: Int
     }
 
     public var metadata: [String: String]
     public var tensors: [String: Tensor]
+    /// Size of the whole file in bytes.
+    public var byteCount: Int { bytes.count }
     private let bytes: [UInt8]
     private let dataStart: Int
 
     /// Header lengths beyond this are refused before anything is allocated for them.
     public static let maximumHeaderLength: UInt64 = 100_000_000
+    /// A dimension of a tensor is at most this (PyTorch's own files stay far below).
+    public static let maximumDimension = (1 << 31) - 1
 
     public init(bytes: [UInt8]) throws(SafeTensorsError) {
         guard bytes.count >= 8 else { throw .tooShort(byteCount: bytes.count) }
@@ -56,60 +35,68 @@ public struct SafeTensorsFile: Sendable {
             throw .headerLengthOutOfRange(declared: declared, fileSize: bytes.count)
         }
         let headerEnd = 8 + Int(declared)
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(bytes[8..<headerEnd]))
-        } catch {
-            throw .headerNotJSON("unparseable JSON")
-        }
-        guard let header = object as? [String: Any] else { throw .headerNotJSON("top level is not an object") }
+        let parsed: JSONValue
+        do { parsed = try StrictJSON.parse(bytes[8..<headerEnd]) } catch { throw .headerNotJSON(error.reason) }
+        guard case .object(let header) = parsed else { throw .headerNotJSON("top level is not an object") }
 
         let dataSize = bytes.count - headerEnd
         var metadata: [String: String] = [:]
         var tensors: [String: Tensor] = [:]
         for (name, value) in header {
             if name == "__metadata__" {
-                guard let dict = value as? [String: Any] else { throw .badEntry(tensor: name, reason: "metadata is not an object") }
-                for (key, item) in dict {
-                    guard let text = item as? String else { throw .badEntry(tensor: name, reason: "metadata '\(key)' is not a string") }
+                guard case .object(let items) = value else { throw .badEntry(tensor: name, reason: "metadata is not an object") }
+                for (key, item) in items {
+                    guard case .string(let text) = item else { throw .badEntry(tensor: name, reason: "metadata '\(key.prefix(80))' is not a string") }
                     metadata[key] = text
                 }
                 continue
             }
             tensors[name] = try Self.parseEntry(name: name, value: value, dataSize: dataSize)
         }
+        try Self.checkDisjoint(tensors)
         self.metadata = metadata
         self.tensors = tensors
         self.bytes = bytes
         self.dataStart = headerEnd
     }
 
-    private static func parseEntry(name: String, value: Any, dataSize: Int) throws(SafeTensorsError) -> Tensor {
-        guard let entry = value as? [String: Any],
-              let dtypeName = entry["dtype"] as? String,
-              let shapeValues = entry["shape"] as? [Any],
-              let offsetValues = entry["data_offsets"] as? [Any], offsetValues.count == 2
+    private static func parseEntry(name: String, value: JSONValue, dataSize: Int) throws(SafeTensorsError) -> Tensor {
+        guard case .object(let members) = value else { throw .badEntry(tensor: name, reason: "is not an object") }
+        func field(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
+        guard case .string(let dtypeName)? = field("dtype"), case .array(let shapeValues)? = field("shape"),
+              case .array(let offsetValues)? = field("data_offsets"), offsetValues.count == 2
         else { throw .badEntry(tensor: name, reason: "needs dtype, shape and two data_offsets") }
         guard let dtype = TensorDType(rawValue: dtypeName) else { throw .unsupportedDType(tensor: name, dtype: dtypeName) }
         var shape: [Int] = []
+        var elements = 1, overflow = false
         for item in shapeValues {
-            guard let n = (item as? NSNumber)?.intValue, n >= 0, n < 1 << 31 else {
-                throw .badEntry(tensor: name, reason: "shape \(shapeValues) is not a list of non-negative integers")
+            guard case .integer(let n) = item, n >= 0, n <= maximumDimension else {
+                throw .badEntry(tensor: name, reason: "shape is not a list of integers in 0…\(maximumDimension)")
             }
             shape.append(n)
+            let (product, o) = elements.multipliedReportingOverflow(by: n)
+            elements = product
+            overflow = overflow || o
         }
-        guard let begin = (offsetValues[0] as? NSNumber)?.intValue, let end = (offsetValues[1] as? NSNumber)?.intValue,
-              begin >= 0, end >= begin
-        else { throw .badEntry(tensor: name, reason: "data_offsets \(offsetValues) are not an increasing pair") }
+        guard case .integer(let begin) = offsetValues[0], case .integer(let end) = offsetValues[1], begin >= 0, end >= begin else {
+            throw .badEntry(tensor: name, reason: "data_offsets are not an increasing pair of integers")
+        }
         guard end <= dataSize else { throw .dataOutOfRange(tensor: name, end: end, dataSize: dataSize) }
-        let (elements, overflow) = shape.reduce((1, false)) { acc, n in
-            let (product, o) = acc.0.multipliedReportingOverflow(by: n)
-            return (product, acc.1 || o)
+        let (byteCount, byteOverflow) = elements.multipliedReportingOverflow(by: dtype.byteCount)
+        guard !overflow, !byteOverflow, byteCount == end - begin else {
+            let needs = overflow || byteOverflow ? "more than \(Int.max)" : String(byteCount)
+            throw .badEntry(tensor: name, reason: "shape \(shape.prefix(8)) of \(dtype.rawValue) needs \(needs) bytes, data_offsets give \(end - begin)")
         }
-        guard !overflow, elements * dtype.byteCount == end - begin else {
-            throw .badEntry(tensor: name, reason: "shape \(shape) of \(dtype.rawValue) needs \(elements * dtype.byteCount) bytes, offsets give \(end - begin)")
+        return Tensor(dtype: dtype, shape: shape, byteRange: begin..<end, elementCount: elements)
+    }
+
+    /// No two tensors may claim the same bytes (empty tensors claim none).
+    private static func checkDisjoint(_ tensors: [String: Tensor]) throws(SafeTensorsError) {
+        let spans = tensors.filter { !$0.value.byteRange.isEmpty }
+            .sorted { ($0.value.byteRange.lowerBound, $0.key) < ($1.value.byteRange.lowerBound, $1.key) }
+        for (previous, next) in zip(spans, spans.dropFirst()) where next.value.byteRange.lowerBound < previous.value.byteRange.upperBound {
+            throw .overlapping(tensor: previous.key, other: next.key)
         }
-        return Tensor(dtype: dtype, shape: shape, byteRange: begin..<end)
     }
 
     /// The named tensor's values as Float32, or nil when the file has no such tensor.

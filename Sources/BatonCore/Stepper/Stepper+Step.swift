@@ -6,13 +6,10 @@ extension Stepper {
         precondition(symbol >= 0 && symbol < config.inputSize && config.kind == .text,
                      "step(symbol:) on a \(config.kind) model with input \(config.inputSize), symbol \(symbol)")
         let hp = paddedUnits
-        if let table = oneHotTable {
+        if let table = symbolTable {
             gates.pointer.update(from: table.pointer + symbol &* 4 &* hp, count: 4 &* hp)
-        } else if let embedding, let e = config.embedding {
-            inputs[0].pointer.update(from: embedding.pointer + symbol &* e, count: e)
-            gates.pointer.update(from: biases[0].pointer, count: 4 &* hp)
         }
-        // For one-hot input the matrix covers only h: the input half was the table lookup.
+        // For symbol input the matrix covers only h: the input half was the table lookup.
         matrices[0].multiplyAdd(inputs[0].pointer, into: gates.pointer)
         finishStep()
         return output

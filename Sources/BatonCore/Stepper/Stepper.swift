@@ -3,9 +3,10 @@
 ///
 /// Weights are repacked at init for single-vector products: per layer one matrix
 /// `[4Hp, Ip + Hp]` over the concatenated `[x | h]`, gate blocks of Hp = H rounded up to
-/// 16 (padding rows are zero, so padded units stay at h = c = 0). One-hot text input skips
-/// the input product: layer 0 reads row `symbol` of a `[256, 4Hp]` table holding
-/// `W_ih[:, symbol] + b_ih + b_hh`.
+/// 16 (padding rows are zero, so padded units stay at h = c = 0). Text input skips the
+/// input product: layer 0 reads row `symbol` of a `[256, 4Hp]` table holding
+/// `W_ih[:, symbol] + b_ih + b_hh` (one-hot) or `W_ih · E[symbol] + b_ih + b_hh` (a learned
+/// embedding, folded once here), so an embedding costs nothing per step.
 ///
 /// Not thread-safe: one stepper per thread of control (an ensemble owns one per model).
 public final class Stepper: @unchecked Sendable {
@@ -18,8 +19,8 @@ public final class Stepper: @unchecked Sendable {
     let inputWidths: [Int]
     let matrices: [PackedMatrix]
     let biases: [FloatBuffer]
-    let oneHotTable: FloatBuffer?
-    let embedding: FloatBuffer?
+    /// Text models: layer 0's gate pre-activations for every symbol `[256, 4Hp]`.
+    let symbolTable: FloatBuffer?
     let head: PackedMatrix
     let headBias: FloatBuffer
     /// Per layer `[x (inputWidths[l]) | h (Hp)]`: the product's input, and where h lives.
@@ -49,7 +50,7 @@ public final class Stepper: @unchecked Sendable {
         var biases: [FloatBuffer] = []
         for l in 0..<config.layers {
             let inSize = config.lstmInputSize(l)
-            let inWidth = (l == 0 && config.isOneHot) ? 0 : PackedMatrix.paddedWidth(inSize)
+            let inWidth = (l == 0 && config.kind == .text) ? 0 : PackedMatrix.paddedWidth(inSize)
             let wih = layout.weightIH(l).offset, whh = layout.weightHH(l).offset
             matrices.append(PackedMatrix(rows: 4 * hp, columns: inWidth + hp, precision: precision) { r, c in
                 guard let s = sourceRow(r) else { return 0 }
@@ -63,19 +64,7 @@ public final class Stepper: @unchecked Sendable {
             widths.append(inWidth)
             biases.append(bias)
         }
-        if config.isOneHot {
-            let v = config.inputSize, wih = layout.weightIH(0).offset
-            let table = FloatBuffer(count: v * 4 * hp)
-            for symbol in 0..<v {
-                for r in 0..<(4 * hp) {
-                    if let s = sourceRow(r) { table.pointer[symbol * 4 * hp + r] = p[wih + s * v + symbol] + biases[0].pointer[r] }
-                }
-            }
-            oneHotTable = table
-        } else {
-            oneHotTable = nil
-        }
-        embedding = layout.embedding.map { FloatBuffer(Array(p[$0.range])) }
+        symbolTable = config.kind == .text ? Self.symbolTable(model, bias: biases[0], paddedUnits: hp, sourceRow: sourceRow) : nil
         self.inputWidths = widths
         self.matrices = matrices
         self.biases = biases
@@ -86,6 +75,38 @@ public final class Stepper: @unchecked Sendable {
         cells = widths.map { _ in FloatBuffer(count: hp) }
         gates = FloatBuffer(count: 4 * hp)
         outputBuffer = FloatBuffer(count: o)
+    }
+
+    /// Layer 0's input product and bias for every symbol, in the packed gate layout.
+    /// X = I (one-hot: W_ih is `[4H, V]`) or E (`[V, E]`, W_ih `[4H, E]`): rows of X·W_ihᵀ.
+    private static func symbolTable(_ model: Model, bias: FloatBuffer, paddedUnits hp: Int, sourceRow: (Int) -> Int?) -> FloatBuffer {
+        let config = model.config, layout = model.layout, v = config.inputSize, g4 = 4 * config.units
+        var product = [Float](repeating: 0, count: v * g4)
+        model.parameters.withUnsafeBufferPointer { p in
+            let w = p.baseAddress! + layout.weightIH(0).offset
+            if let e = config.embedding, let slot = layout.embedding {
+                // Once per load, so a plain loop (the core links no BLAS).
+                let embedding = p.baseAddress! + slot.offset
+                for s in 0..<v {
+                    let row = embedding + s * e
+                    for j in 0..<g4 {
+                        let weights = w + j * e
+                        var sum: Float = 0
+                        for k in 0..<e { sum += row[k] * weights[k] }
+                        product[s * g4 + j] = sum
+                    }
+                }
+            } else {
+                for j in 0..<g4 { for s in 0..<v { product[s * g4 + j] = w[j * v + s] } }
+            }
+        }
+        let table = FloatBuffer(count: v * 4 * hp)
+        for symbol in 0..<v {
+            for r in 0..<(4 * hp) {
+                if let s = sourceRow(r) { table.pointer[symbol * 4 * hp + r] = product[symbol * g4 + s] + bias.pointer[r] }
+            }
+        }
+        return table
     }
 
     /// Zero state: h = c = 0 in every layer.

@@ -9,6 +9,9 @@ public enum ControlData {
     /// first event of a sequence is only ever input, never predicted). So the model neither
     /// learns to predict 700-second silences nor sees them as inputs.
     public static func prepare(_ set: SequenceSet, path: String, splitPause: Float) throws(DataError) -> SequenceSet {
+        guard splitPause.isFinite, splitPause > 0 else {
+            throw .unsupported(path: path, reason: "a split pause of \(splitPause) s is not a positive duration", hint: "give --split-pause a positive number of seconds")
+        }
         var result = SequenceSet(dims: set.dims)
         for s in 0..<set.sequenceCount {
             var piece: [Float] = []

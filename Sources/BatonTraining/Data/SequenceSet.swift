@@ -95,43 +95,65 @@ extension SequenceSet {
     /// Reads the pickle-free layout of ../shared/datasets: a flat `data` `[N, D]` plus
     /// `lengths` `[S]`, with optional `train_`, `valid_`, `test_` prefixes. `part` picks a
     /// prefix ("train", "valid", "test"); nil reads the unprefixed arrays, or `train_` when
-    /// that is all there is.
+    /// that is all there is. Only the two arrays of that part are inflated; the data is
+    /// decoded once, straight to Float32.
     public static func load(npz path: String, part: String? = nil) throws(DataError) -> SequenceSet {
-        let archive = try NpzArchive.load(path: path)
-        let prefix: String
-        if let part {
-            prefix = part + "_"
-        } else {
-            prefix = archive.arrays["data"] != nil ? "" : "train_"
-        }
-        guard let data = archive.arrays[prefix + "data"] else {
-            let names = archive.arrays.keys.sorted().joined(separator: ", ")
+        try load(NpzArchive(path: path), part: part)
+    }
+
+    public static func load(_ archive: NpzArchive, part: String? = nil) throws(DataError) -> SequenceSet {
+        let path = archive.path
+        let prefix = part.map { $0 + "_" } ?? (archive.contains("data") ? "" : "train_")
+        guard let data = try archive.array(prefix + "data") else {
+            let names = archive.names.prefix(8).map { String($0.prefix(40)) }.joined(separator: ", ")
             throw .unsupported(path: path, reason: "has no '\(prefix)data' array (found \(names))",
                                hint: "store sequences as a flat data [N, D] array and lengths [S], as in ../shared/datasets/README.md")
         }
         guard data.shape.count == 2, data.shape[1] > 0 else {
-            throw .unsupported(path: path, reason: "'\(prefix)data' has shape \(data.shape), expected [N, D]", hint: "reshape it to one row per event")
+            throw .unsupported(path: path, reason: "'\(prefix)data' has shape \(data.shape.prefix(8)), expected [N, D]", hint: "reshape it to one row per event")
         }
-        let lengths = archive.arrays[prefix + "lengths"].map { $0.values.map { Int($0) } } ?? [data.shape[0]]
-        guard lengths.allSatisfy({ $0 >= 0 }), lengths.reduce(0, +) == data.shape[0] else {
-            throw .unsupported(path: path, reason: "'\(prefix)lengths' sum to \(lengths.reduce(0, +)) but data has \(data.shape[0]) rows",
-                               hint: "lengths[s] must be the number of rows of sequence s")
-        }
-        let dims = data.shape[1]
-        if let bad = data.values.firstIndex(where: { !$0.isFinite }) {
-            throw .invalidValue(path: path, row: bad / dims, column: bad % dims, value: "\(data.values[bad])")
+        let (rows, dims) = (data.shape[0], data.shape[1])
+        let lengths: [Int]
+        if let array = try archive.array(prefix + "lengths") {
+            guard array.shape.count == 1 else {
+                throw .unsupported(path: path, reason: "'\(prefix)lengths' has shape \(array.shape.prefix(8)), expected [S]", hint: "lengths[s] must be the number of rows of sequence s")
+            }
+            do { lengths = try array.integers() } catch {
+                throw .unsupported(path: path, reason: "'\(prefix)lengths' \(error)", hint: "lengths[s] must be the number of rows of sequence s")
+            }
+        } else {
+            lengths = [rows]
         }
         var offsets = [0]
-        for n in lengths { offsets.append(offsets.last! + n) }
-        return SequenceSet(dims: dims, values: data.values.map { Float($0) }, offsets: offsets)
+        offsets.reserveCapacity(lengths.count + 1)
+        for n in lengths {
+            // Each length is checked before it is added, so the running sum cannot overflow.
+            guard n >= 0, n <= rows - offsets[offsets.count - 1] else {
+                throw .unsupported(path: path, reason: "'\(prefix)lengths' hold \(n) at sequence \(offsets.count - 1), more than the \(rows) rows of data allow (or negative)",
+                                   hint: "lengths[s] must be the number of rows of sequence s")
+            }
+            offsets.append(offsets[offsets.count - 1] + n)
+        }
+        guard offsets[offsets.count - 1] == rows else {
+            throw .unsupported(path: path, reason: "'\(prefix)lengths' sum to \(offsets[offsets.count - 1]) but data has \(rows) rows",
+                               hint: "lengths[s] must be the number of rows of sequence s")
+        }
+        let values = data.floats()
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw .invalidValue(path: path, row: bad / dims, column: bad % dims, value: "\(values[bad]) (as float32)")
+        }
+        return SequenceSet(dims: dims, values: values, offsets: offsets)
     }
 
     /// Writes the same layout (`data` float32 `[N, D]`, `lengths` int32 `[S]`).
     public func write(npz path: String) throws(FileWriteError) {
-        let lengths = (0..<sequenceCount).map { Double(length($0)) }
-        try NpzArchive(arrays: [
-            "data": NpyArray(descr: "<f4", shape: [eventCount, dims], values: values.map(Double.init)),
-            "lengths": NpyArray(descr: "<i4", shape: [sequenceCount], values: lengths),
-        ]).write(to: path)
+        guard (0..<sequenceCount).allSatisfy({ length($0) <= Int(Int32.max) }) else {
+            throw FileWriteError(path: path, reason: "a sequence has more than \(Int32.max) events, more than int32 lengths can say")
+        }
+        let lengths = (0..<sequenceCount).map { Int32(length($0)) }
+        try NpzArchive.write([
+            "data": NpyArray(floats: values, shape: [eventCount, dims]),
+            "lengths": NpyArray(int32: lengths, shape: [sequenceCount]),
+        ], to: path)
     }
 }

@@ -5,24 +5,31 @@ extension LSTMLayer {
     ///
     /// - `outputGradients` `[T, B, H]`: ∂loss/∂h_t from above (overwritten: the recurrent
     ///   gradient is added into it in place).
-    /// - `dense` `[T·B, I]` or `symbols` `[T·B]`: the input the forward pass saw.
+    /// - `dense` `[T·B, I]` or `symbols` `[T·B]` (and `symbolMask`): the input the forward pass saw.
     /// - `inputGradients` `[T·B, I]`: set (not accumulated) to ∂loss/∂x when non-nil.
     /// - Parameter gradients are accumulated (`+=`) into `g` at this layer's offsets.
     ///
     /// Gradients do not flow into the initial state (truncated BPTT).
     func backward(
         outputGradients dH: UnsafeMutablePointer<Float>, dense x: UnsafePointer<Float>?, symbols: UnsafePointer<Int32>?,
-        inputGradients dX: UnsafeMutablePointer<Float>?, parameters p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>,
-        threads: Int
+        symbolMask: UnsafePointer<Float>? = nil, inputGradients dX: UnsafeMutablePointer<Float>?, parameters p: UnsafePointer<Float>,
+        gradients g: UnsafeMutablePointer<Float>, threads: Int
     ) {
-        let h = units, g4 = 4 * units, bh = rows * units, n = steps * rows
+        let h = units, g4 = 4 * units, n = steps * rows
         let dZ = gateGradients.pointer
         RowParallel.run(rows: rows, parts: threads) { range in
             backwardThroughTime(outputGradients: dH, parameters: p, rows: range)
         }
-        // ∂W_hh += dZᵀ · [h_0 … h_{T−1}]   ([4H, T·B] × [T·B, H])
-        ParallelGemm.gemm(transposeA: true, m: g4, n: h, k: n, a: dZ, lda: g4, b: hidden.pointer, ldb: h,
-                  beta: 1, c: g + weightHH, ldc: h, threads: threads)
+        // ∂W_hh += dZᵀ · [h_0 … h_{T−1}]   ([4H, T·B] × [T·B, H]), through the DropConnect mask if any
+        if recurrentWeightsDropped, let mask = recurrentMask?.pointer, let scratch = recurrentGradient?.pointer {
+            ParallelGemm.gemm(transposeA: true, m: g4, n: h, k: n, a: dZ, lda: g4, b: hidden.pointer, ldb: h,
+                              beta: 0, c: scratch, ldc: h, threads: threads)
+            let gw = g + weightHH
+            for i in 0..<(g4 * h) { gw[i] += scratch[i] * mask[i] }
+        } else {
+            ParallelGemm.gemm(transposeA: true, m: g4, n: h, k: n, a: dZ, lda: g4, b: hidden.pointer, ldb: h,
+                              beta: 1, c: g + weightHH, ldc: h, threads: threads)
+        }
         // Both biases receive the column sums of dZ.
         let sums = biasGradient.pointer
         biasGradient.zero()
@@ -43,14 +50,8 @@ extension LSTMLayer {
                 ParallelGemm.gemm(m: n, n: inputSize, k: g4, a: dZ, lda: g4, b: p + weightIH, ldb: inputSize,
                           beta: 0, c: dX, ldc: inputSize, threads: threads)
             }
-        } else if let symbols, let table = symbolRowGradients?.pointer {
-            table.update(repeating: 0, count: inputSize * g4)
-            for r in 0..<n {
-                let row = table + Int(symbols[r]) * g4, src = dZ + r * g4
-                for j in 0..<g4 { row[j] += src[j] }
-            }
-            let w = g + weightIH
-            for j in 0..<g4 { for s in 0..<inputSize { w[j * inputSize + s] += table[s * g4 + j] } }
+        } else if let symbols {
+            accumulateSymbolGradients(gateGradients: dZ, symbols: symbols, mask: symbolMask, parameters: p, gradients: g, threads: threads)
         }
     }
 
@@ -58,7 +59,7 @@ extension LSTMLayer {
     private func backwardThroughTime(outputGradients dH: UnsafeMutablePointer<Float>, parameters p: UnsafePointer<Float>, rows range: Range<Int>) {
         let h = units, g4 = 4 * units, bh = rows * units
         let first = range.lowerBound, count = range.count
-        let dZ = gateGradients.pointer
+        let dZ = gateGradients.pointer, w = recurrentWeights(p)
         let dcNext = carriedCellGradient.pointer + first * h
         dcNext.update(repeating: 0, count: count * h)
         for t in stride(from: steps - 1, through: 0, by: -1) {
@@ -66,9 +67,9 @@ extension LSTMLayer {
             if t < steps - 1 {
                 // dh_t += dz_{t+1} · W_hh  ([B, 4H] × [4H, H])
                 if recurrentTransposed != nil {
-                    SmallGemm.multiplyAdd(m: count, n: h, k: g4, a: dZ + ((t + 1) * rows + first) * g4, lda: g4, b: p + weightHH, ldb: h, c: dh, ldc: h)
+                    SmallGemm.multiplyAdd(m: count, n: h, k: g4, a: dZ + ((t + 1) * rows + first) * g4, lda: g4, b: w, ldb: h, c: dh, ldc: h)
                 } else {
-                    BLAS.gemm(m: count, n: h, k: g4, a: dZ + ((t + 1) * rows + first) * g4, lda: g4, b: p + weightHH, ldb: h,
+                    BLAS.gemm(m: count, n: h, k: g4, a: dZ + ((t + 1) * rows + first) * g4, lda: g4, b: w, ldb: h,
                               beta: 1, c: dh, ldc: h)
                 }
             }

@@ -8,7 +8,7 @@ extension LSTMLayer {
     /// Rows are split across `threads` (see `RowParallel`).
     func forwardRecurrence(parameters p: UnsafePointer<Float>, threads: Int) {
         if let t = recurrentTransposed?.pointer {
-            let w = p + weightHH, g4 = 4 * units
+            let w = recurrentWeights(p), g4 = 4 * units
             for r in 0..<g4 { for c in 0..<units { t[c * g4 + r] = w[r * units + c] } }
         }
         RowParallel.run(rows: rows, parts: threads) { range in
@@ -25,7 +25,7 @@ extension LSTMLayer {
                 SmallGemm.multiplyAdd(m: count, n: g4, k: h, a: hidden.pointer + t * bh + first * h, lda: h, b: w, ldb: g4, c: z, ldc: g4)
             } else {
                 BLAS.gemm(transposeB: true, m: count, n: g4, k: h, a: hidden.pointer + t * bh + first * h, lda: h,
-                          b: p + weightHH, ldb: h, beta: 1, c: z, ldc: g4)
+                          b: recurrentWeights(p), ldb: h, beta: 1, c: z, ldc: g4)
             }
             let cPrev = (t == 0 ? initialCell.pointer : cells.pointer + (t - 1) * bh) + first * h
             let c = cells.pointer + t * bh + first * h, tc = cellTanh.pointer + t * bh + first * h

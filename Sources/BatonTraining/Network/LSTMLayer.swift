@@ -27,11 +27,21 @@ final class LSTMLayer {
     let recurrentTransposed: FloatBuffer?
     /// Backward scratch: ∂c carried from t+1 `[B, H]`, bias gradient sums `[4H]`.
     let carriedCellGradient: FloatBuffer, biasGradient: FloatBuffer
-    /// One-hot input only: W_ih transposed to `[V, 4H]` so a symbol's column is a
-    /// contiguous row, and the matching gradient accumulator.
-    let symbolRows: FloatBuffer?, symbolRowGradients: FloatBuffer?
+    /// Symbol input (text, layer 0), V symbols: the gate contribution of every symbol
+    /// `[V, 4H]` (see `LSTMLayer+SymbolInput`) and its gradient accumulator.
+    let symbolCount: Int?
+    let symbolTable: FloatBuffer?, symbolTableGradients: FloatBuffer?
+    /// Offset of `embed.weight` `[V, E]` when the symbols go through an embedding.
+    let embeddingOffset: Int?
+    /// DropConnect on W_hh (`LSTMLayer+WeightDrop`): mask, masked copy, gradient scratch `[4H, H]`.
+    let recurrentMask: FloatBuffer?, droppedRecurrent: FloatBuffer?, recurrentGradient: FloatBuffer?
+    /// Whether the current window runs on the masked copy.
+    var recurrentWeightsDropped = false
 
-    init(steps: Int, rows: Int, inputSize: Int, units: Int, oneHot: Bool, layout: ParameterLayout, layer: Int) {
+    /// - `symbols`: V when this layer reads symbols (text layer 0), through the embedding
+    ///   when the layout has one (then `inputSize` is E), as one-hot otherwise (`inputSize` = V).
+    /// - `weightDrop`: reserve the buffers DropConnect on W_hh needs.
+    init(steps: Int, rows: Int, inputSize: Int, units: Int, symbols: Int?, weightDrop: Bool = false, layout: ParameterLayout, layer: Int) {
         self.steps = steps
         self.rows = rows
         self.inputSize = inputSize
@@ -40,6 +50,8 @@ final class LSTMLayer {
         weightHH = layout.weightHH(layer).offset
         biasIH = layout.biasIH(layer).offset
         biasHH = layout.biasHH(layer).offset
+        symbolCount = symbols
+        embeddingOffset = symbols != nil ? layout.embedding?.offset : nil
         gates = FloatBuffer(count: steps * rows * 4 * units)
         cells = FloatBuffer(count: steps * rows * units)
         cellTanh = FloatBuffer(count: steps * rows * units)
@@ -49,8 +61,11 @@ final class LSTMLayer {
         recurrentTransposed = Self.usesSmallGemm(units: units) ? FloatBuffer(count: units * 4 * units) : nil
         carriedCellGradient = FloatBuffer(count: rows * units)
         biasGradient = FloatBuffer(count: 4 * units)
-        symbolRows = oneHot ? FloatBuffer(count: inputSize * 4 * units) : nil
-        symbolRowGradients = oneHot ? FloatBuffer(count: inputSize * 4 * units) : nil
+        symbolTable = symbols.map { FloatBuffer(count: $0 * 4 * units) }
+        symbolTableGradients = symbols.map { FloatBuffer(count: $0 * 4 * units) }
+        recurrentMask = weightDrop ? FloatBuffer(count: 4 * units * units) : nil
+        droppedRecurrent = weightDrop ? FloatBuffer(count: 4 * units * units) : nil
+        recurrentGradient = weightDrop ? FloatBuffer(count: 4 * units * units) : nil
     }
 
     /// Below this many units the per-step products go to `SmallGemm` instead of BLAS: at
@@ -84,8 +99,12 @@ final class LSTMLayer {
     }
 
     /// Sets `gates` to the bias, then adds the input contribution: `x · W_ihᵀ` for a dense
-    /// `[T·B, I]` input, or a column of W_ih per symbol for one-hot input.
-    func addInputProjection(dense x: UnsafePointer<Float>?, symbols: UnsafePointer<Int32>?, parameters p: UnsafePointer<Float>, threads: Int) {
+    /// `[T·B, I]` input, or the symbol's row of the symbol table (built here, with symbol
+    /// dropout `symbolMask` `[V]` applied when given) for symbol input.
+    func addInputProjection(
+        dense x: UnsafePointer<Float>?, symbols: UnsafePointer<Int32>?, symbolMask: UnsafePointer<Float>? = nil,
+        parameters p: UnsafePointer<Float>, threads: Int
+    ) {
         let g4 = 4 * units, n = steps * rows
         let z = gates.pointer
         for r in 0..<n {
@@ -95,10 +114,8 @@ final class LSTMLayer {
         if let x {
             ParallelGemm.gemm(transposeB: true, m: n, n: g4, k: inputSize, a: x, lda: inputSize,
                       b: p + weightIH, ldb: inputSize, beta: 1, c: z, ldc: g4, threads: threads)
-        } else if let symbols, let table = symbolRows?.pointer {
-            // W_ih is [4H, V]; transpose once so each symbol's column is a contiguous row.
-            let w = p + weightIH
-            for j in 0..<g4 { for s in 0..<inputSize { table[s * g4 + j] = w[j * inputSize + s] } }
+        } else if let symbols, let table = symbolTable?.pointer {
+            buildSymbolTable(parameters: p, mask: symbolMask, threads: threads)
             for r in 0..<n {
                 let column = table + Int(symbols[r]) * g4, row = z + r * g4
                 for j in 0..<g4 { row[j] += column[j] }

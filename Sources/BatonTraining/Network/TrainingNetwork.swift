@@ -1,41 +1,44 @@
 import BatonCore
 
 /// The whole model unrolled over a window for training: input (one-hot, embedding or
-/// vectors) → LSTM layers with inter-layer dropout → linear head → loss.
+/// vectors) → LSTM layers with dropout → linear head → loss.
 ///
-/// Dropout follows Zaremba, Sutskever & Vinyals (2014): on the non-recurrent connections
-/// only (the input of every layer above the first, and the input of the head), a fresh
-/// mask per window, inverted scaling 1/(1−p) so inference needs no change.
+/// Dropout (`DropoutSettings`) never touches the cell: masks multiply the layers' inputs
+/// and outputs, the symbol table and a copy of W_hh, drawn afresh for every training
+/// window.
 ///
-/// Legend: T steps, B rows, N = T·B positions, E embedding, H units, O head outputs.
+/// Legend: T steps, B rows, N = T·B positions, V symbols, H units, O head outputs.
 public final class TrainingNetwork {
     public let config: ModelConfig
     public let steps: Int, rows: Int
-    public let dropout: Float
+    public let dropout: DropoutSettings
     /// Threads for the recurrence (rows split across them) and for BLAS.
     public var threads: Int
     let layout: ParameterLayout
     let layers: [LSTMLayer]
     let loss: OutputLoss
-    /// Embedded input `[N, E]` (embedding models only).
-    let embedded: FloatBuffer?
     /// Dense continuous input `[N, D]` (control and stroke models).
     let vectors: FloatBuffer?
     /// Dropout masks (0 or 1/(1−p)) and masked copies of each layer's output `[N, H]`;
     /// entry l feeds layer l+1, the last feeds the head. Empty when dropout is 0.
     let masks: [FloatBuffer], masked: [FloatBuffer]
+    /// Symbol-dropout mask `[V]` (text with symbol dropout only).
+    let symbolMask: FloatBuffer?
+    /// Whether the last forward pass applied `symbolMask`.
+    private var symbolMaskActive = false
     /// Head outputs and their gradients `[N, O]`.
     let outputs: FloatBuffer, outputGradients: FloatBuffer
-    /// ∂loss/∂(layer output) `[N, H]` per layer, and ∂loss/∂(layer-0 input) `[N, E]`.
+    /// ∂loss/∂(layer output) `[N, H]` per layer.
     let hiddenGradients: [FloatBuffer]
-    let embeddedGradients: FloatBuffer?
     private var lastBatch: TrainingBatch?
     /// Whether `outputGradients` holds ∂loss/∂outputs (unit scale) for the last forward pass.
     private var gradientsReady = false
 
-    public init(config: ModelConfig, steps: Int, rows: Int, dropout: Float = 0, threads: Int = 1) {
+    public init(config: ModelConfig, steps: Int, rows: Int, dropout: DropoutSettings = DropoutSettings(), threads: Int = 1) {
         precondition(steps > 0 && rows > 0, "TrainingNetwork: window [\(steps), \(rows)] must be positive")
-        precondition(dropout >= 0 && dropout < 1, "TrainingNetwork: dropout \(dropout) outside [0, 1)")
+        for (name, rate) in [("layers", dropout.layers), ("recurrent weights", dropout.recurrentWeights), ("symbols", dropout.symbols)] {
+            precondition(rate >= 0 && rate < 1, "TrainingNetwork: \(name) dropout \(rate) outside [0, 1)")
+        }
         let layout = ParameterLayout(config)
         let n = steps * rows, h = config.units
         self.layout = layout
@@ -44,20 +47,21 @@ public final class TrainingNetwork {
         self.rows = rows
         self.dropout = dropout
         self.threads = threads
+        let symbolInput = config.kind == .text
         layers = (0..<config.layers).map { l in
             LSTMLayer(steps: steps, rows: rows, inputSize: config.lstmInputSize(l), units: h,
-                      oneHot: l == 0 && config.isOneHot, layout: layout, layer: l)
+                      symbols: l == 0 && symbolInput ? config.inputSize : nil, weightDrop: dropout.recurrentWeights > 0,
+                      layout: layout, layer: l)
         }
         switch config.head {
         case .categorical(let v): loss = SoftmaxCrossEntropy(symbols: v)
         case .mixtureDensity(let d, let k, let sigma): loss = MixtureDensityLoss(dims: d, mixtures: k, sigma: sigma)
         case .strokes(let k): loss = StrokeLoss(mixtures: k)
         }
-        embedded = config.embedding.map { FloatBuffer(count: n * $0) }
-        embeddedGradients = config.embedding.map { FloatBuffer(count: n * $0) }
-        vectors = config.kind == .text ? nil : FloatBuffer(count: n * config.inputSize)
-        masks = dropout > 0 ? (0..<config.layers).map { _ in FloatBuffer(count: n * h) } : []
-        masked = dropout > 0 ? (0..<config.layers).map { _ in FloatBuffer(count: n * h) } : []
+        vectors = symbolInput ? nil : FloatBuffer(count: n * config.inputSize)
+        masks = dropout.layers > 0 ? (0..<config.layers).map { _ in FloatBuffer(count: n * h) } : []
+        masked = dropout.layers > 0 ? (0..<config.layers).map { _ in FloatBuffer(count: n * h) } : []
+        symbolMask = symbolInput && dropout.symbols > 0 ? FloatBuffer(count: config.inputSize) : nil
         outputs = FloatBuffer(count: n * config.head.outputSize)
         outputGradients = FloatBuffer(count: n * config.head.outputSize)
         hiddenGradients = (0..<config.layers).map { _ in FloatBuffer(count: n * h) }
@@ -72,7 +76,7 @@ public final class TrainingNetwork {
 
     /// What layer l+1 (or the head, for the last layer) reads from layer l.
     private func feed(_ l: Int) -> UnsafeMutablePointer<Float> {
-        dropout > 0 ? masked[l].pointer : layers[l].outputs
+        dropout.layers > 0 ? masked[l].pointer : layers[l].outputs
     }
 
     /// Runs the window forward and returns the summed loss over counted positions.
@@ -81,28 +85,28 @@ public final class TrainingNetwork {
     public func forward(_ batch: TrainingBatch, parameters: UnsafePointer<Float>, training: Bool, rng: inout SeededGenerator) -> Double {
         precondition(batch.steps == steps && batch.rows == rows, "forward: batch [\(batch.steps), \(batch.rows)] for network [\(steps), \(rows)]")
         let p = parameters, n = steps * rows, h = config.units
+        symbolMaskActive = training && symbolMask != nil
+        if symbolMaskActive, let mask = symbolMask {
+            DropoutMask.fill(mask.pointer, count: mask.count, keep: 1 - dropout.symbols, rng: &rng)
+        }
         for (l, layer) in layers.enumerated() {
             if l == 0 {
-                if config.isOneHot {
-                    batch.inputSymbols.withUnsafeBufferPointer {
-                        layer.addInputProjection(dense: nil, symbols: $0.baseAddress, parameters: p, threads: threads)
-                    }
-                } else if let embedded, let e = config.embedding, let slot = layout.embedding {
-                    for r in 0..<n {
-                        (embedded.pointer + r * e).update(from: p + slot.offset + Int(batch.inputSymbols[r]) * e, count: e)
-                    }
-                    layer.addInputProjection(dense: embedded.pointer, symbols: nil, parameters: p, threads: threads)
-                } else if let vectors {
+                if let vectors {
                     batch.inputVectors.withUnsafeBufferPointer { vectors.pointer.update(from: $0.baseAddress!, count: $0.count) }
                     layer.addInputProjection(dense: vectors.pointer, symbols: nil, parameters: p, threads: threads)
+                } else {
+                    batch.inputSymbols.withUnsafeBufferPointer {
+                        layer.addInputProjection(dense: nil, symbols: $0.baseAddress, symbolMask: symbolMaskActive ? symbolMask?.pointer : nil,
+                                                 parameters: p, threads: threads)
+                    }
                 }
             } else {
                 layer.addInputProjection(dense: feed(l - 1), symbols: nil, parameters: p, threads: threads)
             }
+            layer.prepareRecurrentWeights(parameters: p, keep: training ? 1 - dropout.recurrentWeights : nil, rng: &rng)
             layer.forwardRecurrence(parameters: p, threads: threads)
-            if dropout > 0 {
-                Self.applyDropout(keep: 1 - dropout, training: training, count: n * h, source: layer.outputs,
-                                  mask: masks[l].pointer, into: masked[l].pointer, rng: &rng)
+            if dropout.layers > 0 {
+                applyDropout(training: training, source: layer.outputs, mask: masks[l].pointer, into: masked[l].pointer, rng: &rng)
             }
         }
         let o = config.head.outputSize
@@ -139,7 +143,7 @@ public final class TrainingNetwork {
                           beta: 0, c: hiddenGradients[top].pointer, ldc: h, threads: threads)
         for l in stride(from: top, through: 0, by: -1) {
             let dH = hiddenGradients[l].pointer
-            if dropout > 0 {
+            if dropout.layers > 0 {
                 let mask = masks[l].pointer
                 for i in 0..<(n * h) { dH[i] *= mask[i] }
             }
@@ -147,40 +151,34 @@ public final class TrainingNetwork {
             if l > 0 {
                 layer.backward(outputGradients: dH, dense: feed(l - 1), symbols: nil,
                                inputGradients: hiddenGradients[l - 1].pointer, parameters: p, gradients: g, threads: threads)
-            } else if config.isOneHot {
-                batch.inputSymbols.withUnsafeBufferPointer {
-                    layer.backward(outputGradients: dH, dense: nil, symbols: $0.baseAddress, inputGradients: nil, parameters: p, gradients: g, threads: threads)
-                }
-            } else if let embedded, let dE = embeddedGradients, let e = config.embedding, let slot = layout.embedding {
-                layer.backward(outputGradients: dH, dense: embedded.pointer, symbols: nil, inputGradients: dE.pointer, parameters: p, gradients: g, threads: threads)
-                for r in 0..<n {
-                    let dst = g + slot.offset + Int(batch.inputSymbols[r]) * e, src = dE.pointer + r * e
-                    for j in 0..<e { dst[j] += src[j] }
-                }
             } else if let vectors {
                 layer.backward(outputGradients: dH, dense: vectors.pointer, symbols: nil, inputGradients: nil, parameters: p, gradients: g, threads: threads)
+            } else {
+                batch.inputSymbols.withUnsafeBufferPointer {
+                    layer.backward(outputGradients: dH, dense: nil, symbols: $0.baseAddress, symbolMask: symbolMaskActive ? symbolMask?.pointer : nil,
+                                   inputGradients: nil, parameters: p, gradients: g, threads: threads)
+                }
             }
         }
     }
 
-    /// mask = 0 or 1/keep (Bernoulli(keep)) when training, 1 otherwise; out = source ⊙ mask.
-    /// One 64-bit draw gives two 24-bit uniforms.
-    static func applyDropout(
-        keep: Float, training: Bool, count: Int, source: UnsafePointer<Float>, mask: UnsafeMutablePointer<Float>,
-        into out: UnsafeMutablePointer<Float>, rng: inout SeededGenerator
+    /// mask = 0 or 1/keep when training (fresh per position, or locked per row), 1 otherwise;
+    /// out = source ⊙ mask, over one layer's outputs `[N, H]`.
+    private func applyDropout(
+        training: Bool, source: UnsafePointer<Float>, mask: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>,
+        rng: inout SeededGenerator
     ) {
+        let count = steps * rows * config.units
         guard training else {
             mask.update(repeating: 1, count: count)
             out.update(from: source, count: count)
             return
         }
-        let scale = 1 / keep, threshold = UInt64(Double(keep) * 16_777_216)
-        var i = 0
-        while i < count {
-            let bits = rng.next()
-            mask[i] = (bits >> 40) < threshold ? scale : 0
-            if i + 1 < count { mask[i + 1] = ((bits >> 16) & 0xFF_FFFF) < threshold ? scale : 0 }
-            i += 2
+        let keep = 1 - dropout.layers
+        if dropout.locked {
+            DropoutMask.fillLocked(mask, steps: steps, rowsTimesUnits: rows * config.units, keep: keep, rng: &rng)
+        } else {
+            DropoutMask.fill(mask, count: count, keep: keep, rng: &rng)
         }
         for j in 0..<count { out[j] = source[j] * mask[j] }
     }

@@ -24,20 +24,25 @@ public struct Optimizer: Sendable {
         secondMoment = [Float](repeating: 0, count: parameterCount)
     }
 
-    /// Restores saved moments (for --resume).
+    /// Restores saved moments (for --resume; `TrainingCheckpoint` has validated them).
     public init(kind: OptimizerKind, step: Int, firstMoment: [Float], secondMoment: [Float]) {
+        precondition(firstMoment.count == (kind == .adam ? secondMoment.count : 0) && step >= 0,
+                     "optimizer: \(kind) with \(firstMoment.count) first and \(secondMoment.count) second moments at step \(step)")
         self.kind = kind
         self.step = step
         self.firstMoment = firstMoment
         self.secondMoment = secondMoment
     }
 
-    /// θ ← θ − update(g) at learning rate `rate`.
-    public mutating func update(_ parameters: inout [Float], gradients: [Float], rate: Float) {
-        precondition(parameters.count == gradients.count && secondMoment.count == parameters.count,
-                     "optimizer: \(parameters.count) parameters, \(gradients.count) gradients, \(secondMoment.count) moments")
+    /// θ ← θ − update(g) at learning rate `rate`. `weightDecay` λ shrinks the weights
+    /// first, decoupled from the gradient (θ ← θ·(1 − rate·λ), AdamW: Loshchilov & Hutter 2019).
+    public mutating func update(_ parameters: inout [Float], gradients: [Float], rate: Float, weightDecay: Float = 0) {
+        precondition(parameters.count == gradients.count && secondMoment.count == parameters.count
+                     && firstMoment.count == (kind == .adam ? parameters.count : 0),
+                     "optimizer: \(parameters.count) parameters, \(gradients.count) gradients, \(firstMoment.count)/\(secondMoment.count) moments")
         step += 1
         let n = parameters.count
+        let shrink = 1 - rate * weightDecay
         switch kind {
         case .adam:
             let b1: Float = 0.9, b2: Float = 0.999, eps: Float = 1e-8
@@ -51,7 +56,7 @@ public struct Optimizer: Sendable {
                             for i in 0..<n {
                                 m[i] = b1 * m[i] + (1 - b1) * g[i]
                                 v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                p[i] -= stepSize * m[i] / (v[i].squareRoot() / rootC2 + eps)
+                                p[i] = p[i] * shrink - stepSize * m[i] / (v[i].squareRoot() / rootC2 + eps)
                             }
                         }
                     }
@@ -64,7 +69,7 @@ public struct Optimizer: Sendable {
                     secondMoment.withUnsafeMutableBufferPointer { v in
                         for i in 0..<n {
                             v[i] = decay * v[i] + (1 - decay) * g[i] * g[i]
-                            p[i] -= rate * g[i] / (v[i].squareRoot() + eps)
+                            p[i] = p[i] * shrink - rate * g[i] / (v[i].squareRoot() + eps)
                         }
                     }
                 }

@@ -16,7 +16,11 @@ public struct ContinuousTrainingPlan {
     public static func make(
         kind: ModelKind, data: SequenceSet, ownValidation: SequenceSet?, path: String, preset: SizePreset, mixtures: Int,
         splitPause: Float, options: TrainingOptions, metadata: [String: String], start: Model?
-    ) throws(DataError) -> ContinuousTrainingPlan {
+    ) throws -> ContinuousTrainingPlan {
+        try options.validate()
+        if start == nil {
+            try ArchitectureLimits.check(layers: preset.layers, units: preset.units, mixtures: mixtures, dims: data.dims)
+        }
         func prepare(_ set: SequenceSet) throws(DataError) -> SequenceSet {
             kind == .control ? try ControlData.prepare(set, path: path, splitPause: splitPause) : try StrokeData.prepare(set, path: path)
         }
@@ -28,12 +32,12 @@ public struct ContinuousTrainingPlan {
             (train, validation) = all.split(validationFraction: options.validationFraction)
         }
         guard train.sequenceCount > 0, validation.sequenceCount > 0 else {
-            throw .tooShort(path: path, bytes: all.predictedEvents, needed: 4,
+            throw DataError.tooShort(path: path, bytes: all.predictedEvents, needed: 4,
                             what: "the data (events with a successor after preparation, in enough sequences to hold some out for validation)")
         }
         var model: Model
         if let start {
-            guard start.config.inputSize == train.dims else { throw .dimensionMismatch(path: path, expected: start.config.inputSize, found: train.dims) }
+            guard start.config.inputSize == train.dims else { throw DataError.dimensionMismatch(path: path, expected: start.config.inputSize, found: train.dims) }
             model = start
         } else {
             let head: OutputHead = kind == .control ? .mixtureDensity(dims: train.dims, mixtures: mixtures, sigma: .elu) : .strokes(mixtures: mixtures)
@@ -42,7 +46,7 @@ public struct ContinuousTrainingPlan {
             model.normalisation = kind == .control ? ControlData.normalisation(for: train) : StrokeData.normalisation(for: train)
             model.metadata = metadata
             if kind == .control {
-                model.metadata["split_pause"] = String(splitPause)
+                model.metadata[MetadataKey.splitPause] = String(splitPause)
                 model.metadata[ValueRange.key] = Self.range(of: train).json
             } else {
                 let lengths = (0..<train.sequenceCount).map { train.length($0) }.sorted()

@@ -33,7 +33,7 @@ public enum LossCurve {
         }
         for i in 0...4 {
             let s = maxStep * Double(i) / 4
-            svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" fill=\"#9aa0ac\" text-anchor=\"middle\">%d</text>\n", x(s), height - bottom + 18, Int(s))
+            svg += String(format: "<text x=\"%.1f\" y=\"%.1f\" fill=\"#9aa0ac\" text-anchor=\"middle\">%.0f</text>\n", x(s), height - bottom + 18, s.rounded(.down))
         }
         svg += "<text x=\"\((left + width - right) / 2)\" y=\"\(height - 8)\" fill=\"#9aa0ac\" text-anchor=\"middle\">step</text>\n"
         svg += "<text x=\"16\" y=\"\((top + height - bottom) / 2)\" fill=\"#9aa0ac\" text-anchor=\"middle\" transform=\"rotate(-90 16 \((top + height - bottom) / 2))\">nats per symbol</text>\n"

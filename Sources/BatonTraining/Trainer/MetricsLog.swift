@@ -29,14 +29,17 @@ public struct MetricsLog: Sendable {
         return text
     }
 
-    /// Reads a CSV written by `csv` (to continue a curve on --resume). Unparseable lines are skipped.
-    public init(csv text: String) {
+    /// Reads a CSV written by `csv` (to continue a curve on --resume), keeping rows up to
+    /// `upToStep`. Lines that are not such a row (damaged, non-finite, out of order) are
+    /// skipped: the curve is a record, and a damaged one must not stop training.
+    public init(csv text: String, upToStep last: Int = .max) {
         for line in text.split(separator: "\n").dropFirst() {
-            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 6, let step = Int(f[0]), let epoch = Double(f[1]), let seconds = Double(f[2]),
-                  let rate = Float(f[5]) else { continue }
-            rows.append(Row(step: step, epoch: epoch, seconds: seconds, trainLoss: Double(f[3]),
-                            validationLoss: Double(f[4]), learningRate: rate))
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard f.count == 6, let step = Int(f[0]), step >= 0, step <= last, step >= (rows.last?.step ?? 0),
+                  let epoch = Double(f[1]), epoch.isFinite, let seconds = Double(f[2]), seconds.isFinite,
+                  let rate = Float(f[5]), rate.isFinite else { continue }
+            let train = Double(f[3]).flatMap { $0.isFinite ? $0 : nil }, validation = Double(f[4]).flatMap { $0.isFinite ? $0 : nil }
+            rows.append(Row(step: step, epoch: epoch, seconds: seconds, trainLoss: train, validationLoss: validation, learningRate: rate))
         }
     }
 

@@ -8,12 +8,15 @@ import Foundation
 /// weights with the optimiser state, the metrics CSV and the loss SVG — each written
 /// atomically, so a crash or kill keeps the last complete set.
 public final class Trainer {
-    public private(set) var model: Model
+    /// The weights the optimiser moves.
+    public internal(set) var model: Model
     public let options: TrainingOptions
     public let paths: TrainingPaths
     let train: BatchSource
     let validation: BatchSource
     var optimizer: Optimizer
+    /// The running weight average, when `options.averaging` is on.
+    var average: WeightAverage?
     var position: TrainingPosition
     var metrics: MetricsLog
     /// Title of the loss plot.
@@ -30,155 +33,56 @@ public final class Trainer {
         if options.overrideLearningRate { position.learningRate = options.learningRate }
         metrics = resume?.metrics ?? MetricsLog()
         title = model.displayName
+        if options.averaging > 0 {
+            let start = resume?.averageValues ?? self.model.parameters
+            average = WeightAverage(decay: options.averaging, parameters: start, updates: resume?.position.averageUpdates ?? 0)
+        }
     }
 
     /// Runs until a budget, early stopping, or `shouldStop()` returns true (checked after
     /// every step; Ctrl-C sets it). Reports progress after every step.
     public func run(progress: (TrainingProgress) -> Void, shouldStop: () -> Bool) throws(TrainingError) -> TrainingSummary {
-        // Parallelism is Baton's own (rows and row blocks across threads); BLAS stays single-threaded.
-        BLAS.setThreads(1)
-        var rng = SeededGenerator(seed: options.seed &+ UInt64(position.step))
-        let network = TrainingNetwork(config: model.config, steps: train.steps, rows: train.rows, dropout: options.dropout, threads: options.threads)
-        let validationNetwork = TrainingNetwork(config: model.config, steps: validation.steps, rows: validation.rows, threads: options.threads)
-        var gradients = [Float](repeating: 0, count: model.parameters.count)
-        let validateEvery = options.validateEvery ?? max(1, min(500, (train.batchesPerEpoch + 1) / 2))
-        let startStep = position.step
-        let clock = ContinuousClock(), started = clock.now
-        let priorSeconds = position.seconds
-        var smoothed: Double?, windowSum = 0.0, windowCount = 0.0
-        var rateMeter = RateMeter()
+        try options.validate()
+        let result = withoutActuallyEscaping(progress) { progress in
+            Result { () throws(TrainingError) in try run(TrainingLoop(trainer: self, progress: progress), shouldStop: shouldStop) }
+        }
+        return try result.get()
+    }
+
+    /// The run as a sequence of named steps.
+    private func run(_ loop: TrainingLoop, shouldStop: () -> Bool) throws(TrainingError) -> TrainingSummary {
         var reason: StopReason?
-        var validatedAtStep = -1
-        network.resetState()
-
-        func elapsed() -> Double { priorSeconds + (clock.now - started).seconds }
-        func remaining() -> Double? {
-            var estimates: [Double] = []
-            if let minutes = options.maxMinutes { estimates.append(max(0, minutes * 60 - elapsed())) }
-            if let epochs = options.maxEpochs, rateMeter.stepsPerSecond > 0 {
-                let stepsLeft = Double(epochs * train.batchesPerEpoch - position.epoch * train.batchesPerEpoch - position.batch)
-                estimates.append(max(0, stepsLeft) / rateMeter.stepsPerSecond)
-            }
-            return estimates.min()
-        }
-        func budgetFraction() -> Double? {
-            var fractions: [Double] = []
-            if let minutes = options.maxMinutes { fractions.append(elapsed() / (minutes * 60)) }
-            if let epochs = options.maxEpochs {
-                fractions.append(Double(position.epoch * train.batchesPerEpoch + position.batch) / Double(epochs * train.batchesPerEpoch))
-            }
-            return fractions.max()
-        }
-        func report(validated: Bool) {
-            progress(TrainingProgress(
-                epoch: position.epoch, step: position.step, batch: position.batch, batchesPerEpoch: train.batchesPerEpoch,
-                trainLoss: smoothed ?? .nan, validationLoss: position.lastValidation, bestValidationLoss: position.bestValidation,
-                learningRate: scheduledRate(budgetFraction()), symbolsPerSecond: rateMeter.stepsPerSecond * Double(train.symbolsPerBatch),
-                elapsedSeconds: elapsed(), remainingSeconds: remaining(), validated: validated))
-        }
-        func validateAndCheckpoint() throws(TrainingError) {
-            let loss = evaluate(validationNetwork)
-            guard loss.isFinite else {
-                throw .nonFiniteLoss(step: position.step, lastCheckpoint: position.savedModel ? paths.model : nil)
-            }
-            validatedAtStep = position.step
-            position.lastValidation = loss
-            let improved = position.bestValidation.map { loss < $0 - 1e-4 } ?? true
-            if improved {
-                position.bestValidation = loss
-                position.validationsWithoutImprovement = 0
-                stampTrainingSummary(seconds: elapsed())
-                do { try model.save(to: paths.model, dtype: options.saveDType) } catch { throw .cannotSave(error) }
-                position.savedModel = true
-            } else {
-                position.validationsWithoutImprovement += 1
-                if options.schedule == .plateau, position.validationsWithoutImprovement % 2 == 0 {
-                    position.learningRate *= 0.5
-                }
-            }
-            metrics.append(.init(step: position.step, epoch: epochFraction(), seconds: elapsed(),
-                                 trainLoss: windowCount > 0 ? windowSum / windowCount : nil,
-                                 validationLoss: loss, learningRate: scheduledRate(budgetFraction())))
-            windowSum = 0; windowCount = 0
-            position.seconds = elapsed()
-            try saveCheckpoint()
-            report(validated: true)
-        }
-
         while reason == nil {
-            if position.batch >= train.batchesPerEpoch {
-                position.epoch += 1
-                position.batch = 0
-                network.resetState()
-            }
-            if let epochs = options.maxEpochs, position.epoch >= epochs { reason = .epochs; break }
-            if let minutes = options.maxMinutes, elapsed() >= minutes * 60 { reason = .minutes; break }
-
-            let batch = train.batch(epoch: position.epoch, index: position.batch, rng: &rng)
-            if !train.carriesState { network.resetState() }
-            let count = batch.countedPositions
-            let lossSum = model.parameters.withUnsafeBufferPointer {
-                network.forward(batch, parameters: $0.baseAddress!, training: true, rng: &rng)
-            }
-            let loss = lossSum / max(count, 1)
-            guard loss.isFinite else {
-                throw .nonFiniteLoss(step: position.step + 1, lastCheckpoint: position.savedModel ? paths.model : nil)
-            }
-            for i in gradients.indices { gradients[i] = 0 }
-            model.parameters.withUnsafeBufferPointer { p in
-                gradients.withUnsafeMutableBufferPointer { g in
-                    network.backward(parameters: p.baseAddress!, gradients: g.baseAddress!, scale: Float(1 / max(count, 1)))
-                }
-            }
-            clipGradientNorm(&gradients, maxNorm: options.clipNorm)
-            optimizer.update(&model.parameters, gradients: gradients, rate: scheduledRate(budgetFraction()))
-            if train.carriesState { network.carryStateForward() }
-
-            position.step += 1
-            position.batch += 1
-            rateMeter.tick(clock.now)
-            smoothed = smoothed.map { 0.98 * $0 + 0.02 * loss } ?? loss
-            windowSum += loss; windowCount += 1
-            if position.step % 10 == 0 {
-                metrics.append(.init(step: position.step, epoch: epochFraction(), seconds: elapsed(), trainLoss: loss,
-                                     validationLoss: nil, learningRate: scheduledRate(budgetFraction())))
-            }
-            report(validated: false)
-
-            if (position.step - startStep) % validateEvery == 0 || position.batch == train.batchesPerEpoch {
-                try validateAndCheckpoint()
+            loop.startEpochIfDue()
+            if let budget = loop.budgetReached() { reason = budget; break }
+            try loop.trainOneStep()
+            if loop.isValidationDue {
+                try loop.validateAndCheckpoint()
                 if position.validationsWithoutImprovement >= options.patience { reason = .earlyStopping }
             }
             if reason == nil, shouldStop() { reason = .interrupted }
         }
-        if validatedAtStep != position.step, position.step > startStep {
-            if reason == .interrupted {
-                // Keep the work: latest weights and optimiser, without a slow validation pass.
-                position.seconds = elapsed()
-                try saveCheckpoint()
-                if !position.savedModel {
-                    stampTrainingSummary(seconds: elapsed())
-                    do { try model.save(to: paths.model, dtype: options.saveDType) } catch { throw .cannotSave(error) }
-                    position.savedModel = true
-                }
-            } else {
-                try validateAndCheckpoint()
-            }
-        }
-        return TrainingSummary(reason: reason ?? .interrupted, steps: position.step, epochs: epochFraction(),
-                               bestValidationLoss: position.bestValidation, elapsedSeconds: elapsed(),
+        let stop = reason ?? .interrupted
+        try loop.finish(stop)
+        return TrainingSummary(reason: stop, steps: position.step, epochs: epochFraction(),
+                               bestValidationLoss: position.bestValidation, elapsedSeconds: loop.elapsed(),
                                modelPath: paths.model, savedModel: position.savedModel)
     }
+
+    /// The weights validation scores and the model file keeps: the average when averaging
+    /// is on, the optimiser's weights otherwise.
+    var servedParameters: [Float] { average?.values ?? model.parameters }
 
     /// Mean loss per counted position over the whole validation source, from the zero state.
     func evaluate(_ network: TrainingNetwork) -> Double {
         var rng = SeededGenerator(seed: 0x5EED)
         var total = 0.0, count = 0.0
+        let parameters = servedParameters
         network.resetState()
         for index in 0..<validation.batchesPerEpoch {
             let batch = validation.batch(epoch: 0, index: index, rng: &rng)
             if !validation.carriesState { network.resetState() }
-            total += model.parameters.withUnsafeBufferPointer {
+            total += parameters.withUnsafeBufferPointer {
                 network.forward(batch, parameters: $0.baseAddress!, training: false, rng: &rng)
             }
             count += batch.countedPositions
@@ -187,27 +91,49 @@ public final class Trainer {
         return total / max(count, 1)
     }
 
-    func scheduledRate(_ fraction: Double?) -> Float {
-        guard options.schedule == .cosine, let fraction else { return position.learningRate }
-        let f = min(max(fraction, 0), 1)
-        return position.learningRate * Float(0.1 + 0.9 * 0.5 * (1 + Foundation.cos(Double.pi * f)))
+    /// The learning rate at `fraction` of the budget (nil: no budget) before update `step`:
+    /// the schedule, times the linear warm-up over the first `warmupSteps` updates.
+    func scheduledRate(_ fraction: Double?, step: Int) -> Float {
+        var rate = position.learningRate
+        if options.schedule == .cosine, let fraction {
+            let f = min(max(fraction, 0), 1), floor = Double(options.finalRateFraction)
+            rate *= Float(floor + (1 - floor) * 0.5 * (1 + Foundation.cos(Double.pi * f)))
+        }
+        if options.warmupSteps > 0, step < options.warmupSteps {
+            rate *= Float(step + 1) / Float(options.warmupSteps)
+        }
+        return rate
     }
 
     func epochFraction() -> Double {
         Double(position.epoch) + Double(position.batch) / Double(max(train.batchesPerEpoch, 1))
     }
 
-    /// Records what produced the weights in the model's metadata.
-    func stampTrainingSummary(seconds: Double) {
+    /// Writes the served weights as the model file, with what produced them in its metadata.
+    func saveModel(seconds: Double) throws(TrainingError) {
+        var served = model
+        served.parameters = servedParameters
+        served.metadata[MetadataKey.training] = trainingSummaryJSON(seconds: seconds)
+        do { try served.save(to: paths.model, dtype: options.saveDType) } catch { throw .cannotSave(error) }
+        position.savedModel = true
+    }
+
+    /// The training summary in the model's metadata: the recipe and where it got to.
+    func trainingSummaryJSON(seconds: Double) -> String? {
         var summary: [String: Any] = [
             "steps": position.step, "epochs": (epochFraction() * 100).rounded() / 100, "seconds": seconds.rounded(),
             "batch": train.rows, "window": train.steps, "optimizer": options.optimizer.rawValue,
             "learning_rate": Double(options.learningRate), "dropout": Double(options.dropout), "seed": NSNumber(value: options.seed),
         ]
+        if options.lockedDropout { summary["locked_dropout"] = true }
+        if options.weightDrop > 0 { summary["weight_drop"] = Double(options.weightDrop) }
+        if options.symbolDropout > 0 { summary["symbol_dropout"] = Double(options.symbolDropout) }
+        if options.weightDecay > 0 { summary["weight_decay"] = Double(options.weightDecay) }
+        if options.averaging > 0 { summary["averaging"] = options.averaging }
+        if options.warmupSteps > 0 { summary["warmup_steps"] = options.warmupSteps }
         if let best = position.bestValidation { summary["validation_nll"] = (best * 10000).rounded() / 10000 }
-        if let data = try? JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]) {
-            model.metadata[MetadataKey.training] = String(decoding: data, as: UTF8.self)
-        }
+        guard let data = try? JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

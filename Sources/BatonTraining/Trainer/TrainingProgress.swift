@@ -21,6 +21,7 @@ public struct TrainingProgress: Sendable {
 /// How a training run ended.
 public enum StopReason: String, Sendable {
     case epochs = "epoch budget reached"
+    case steps = "step budget reached"
     case minutes = "time budget reached"
     case earlyStopping = "validation stopped improving (early stopping)"
     case interrupted = "interrupted"
