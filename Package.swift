@@ -129,6 +129,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("checkpoint-resume", ["BatonCore", "BatonTraining"]),
     ("session-logs", ["BatonCore", "BatonTraining"]),
     ("utf8-prime", ["BatonCore", "BatonEnsemble", "BatonTraining"]),
+    ("live-commands", ["BatonCore", "BatonOSC", "BatonServer", "BatonTraining"]),
 ]
 package.targets += [
     .systemLibrary(name: "_CLibFuzzer", path: "Fuzz/CLibFuzzer"),

@@ -155,6 +155,10 @@ public final class LiveServer: Sendable {
             strokes: strokes.isEmpty ? nil : StrokeEngine(models: strokes),
             workshop: workshop)
         catalog = models.enumerated().map { ModelSummary(index: $0, path: $1.path, model: $1.model) }
+        session.outputs.withLock {
+            $0.osc = configuration.oscDestinations
+            $0.predictionAddresses = [configuration.predictionAddress] + configuration.predictionAliases
+        }
     }
 
     /// The Studio's files inside the package's resources.

@@ -150,3 +150,18 @@ public enum LiveLimits {
         guard limit.range.contains(Double(n)) else { throw CommandError("\(limit.name) must be in \(limit.rangeText), got \(n)") }
     }
 }
+
+/// `GET /api/limits` lists the table as `{"name", "min", "max", "whole", "unit"}` objects,
+/// so clients (the Studio's sliders and fields) can hold themselves to the same ranges.
+extension NumericLimit: Encodable {
+    enum Key: String, CodingKey { case name, min, max, whole, unit }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(range.lowerBound, forKey: .min)
+        try c.encode(range.upperBound, forKey: .max)
+        try c.encode(whole, forKey: .whole)
+        try c.encode(unit, forKey: .unit)
+    }
+}

@@ -56,8 +56,11 @@ public final class EventHub: Sendable {
 
     /// Sends `event` to every listener on this thread and queues it for every subscriber; never blocks.
     public func publish(_ event: LiveEvent) {
-        let (continuations, listeners) = state.withLock { (Array($0.subscribers.values), Array($0.listeners.values)) }
+        // Listeners first, then the streams as they are after them: a client that subscribes
+        // and then reads what a listener kept (`RecentText`) misses no event in between.
+        let listeners = state.withLock { Array($0.listeners.values) }
         for listener in listeners { listener(event) }
+        let continuations = state.withLock { Array($0.subscribers.values) }
         guard !continuations.isEmpty else { return }
         // Encoded once for every WebSocket client, not once per client.
         let published = PublishedEvent(event: event, json: event.json)

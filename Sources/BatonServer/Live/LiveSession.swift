@@ -21,6 +21,14 @@ public final class LiveSession: Sendable {
     public let osc = Locked(OSCCounters())
     /// Connected WebSocket clients.
     public let clients = Atomic<Int>(0)
+    /// Where what the server plays goes (set by the transports as they start).
+    public let outputs = Locked(OutputRoutes())
+    /// The MIDI output ports as they are now (devices come and go), while MIDI runs.
+    public let midiOutputs = Locked<(@Sendable () -> [String])?>(nil)
+    /// The text's last symbols, for pages that connect mid-performance.
+    public let recent = RecentText()
+    /// This run of the server, for clients that reconnect (`StatusSnapshot.instance`).
+    public let instance = (0..<4).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     private let started = Date()
     private let statusUpdates: StatusThrottle
 
@@ -32,6 +40,10 @@ public final class LiveSession: Sendable {
         self.strokes = strokes
         self.workshop = workshop
         statusUpdates = StatusThrottle(interval: 0.05)
+        if text != nil {
+            let recent = self.recent
+            _ = hub.listen { recent.record($0) }
+        }
     }
 
     /// Starts the text and instrument threads.
@@ -68,8 +80,11 @@ public final class LiveSession: Sendable {
 
     /// Everything `GET /api/status` reports, read now.
     public var status: StatusSnapshot {
-        StatusSnapshot(text: text?.status, instrument: instrument?.status, strokes: strokes?.names ?? [], clients: clients.load(ordering: .relaxed),
-                       osc: osc.withLock { $0 }, training: workshop.trainingStatus, uptimeSeconds: (Date().timeIntervalSince(started) * 10).rounded() / 10)
+        var routes = outputs.withLock { $0 }
+        routes.midi = midiOutputs.withLock { $0 }?() ?? []
+        return StatusSnapshot(text: text?.status, instrument: instrument?.status, strokes: strokes?.names ?? [], clients: clients.load(ordering: .relaxed),
+                       osc: osc.withLock { $0 }, training: workshop.trainingStatus, uptimeSeconds: (Date().timeIntervalSince(started) * 10).rounded() / 10,
+                       instance: instance, outputs: routes)
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The server's state as the Studio and `GET /api/status` see it.
 public struct StatusSnapshot: Sendable, Encodable {
     /// The text ensemble's settings and counters, when one runs.
@@ -14,6 +16,28 @@ public struct StatusSnapshot: Sendable, Encodable {
     public var training: TrainingJobStatus?
     /// Seconds since the session was created, to a tenth.
     public var uptimeSeconds: Double
+    /// Which run of the server this is: a client that reconnects and sees another value
+    /// knows the server restarted (and its settings went back to their defaults).
+    public var instance: String
+    /// Where the server sends what it plays.
+    public var outputs: OutputRoutes
+}
+
+/// Where predictions and text go: OSC destinations and addresses, MIDI output ports.
+public struct OutputRoutes: Sendable, Encodable, Equatable {
+    /// `HOST:PORT` of every OSC destination (`--osc-send`).
+    public var osc: [String]
+    /// The address predictions are sent to (`--prediction-address`), and any others that
+    /// also get them (`/impsy` with an IMPSY config).
+    public var predictionAddresses: [String]
+    /// MIDI output ports the instrument plays on (empty without MIDI).
+    public var midi: [String]
+
+    public init(osc: [String] = [], predictionAddresses: [String] = ["/prediction"], midi: [String] = []) {
+        self.osc = osc
+        self.predictionAddresses = predictionAddresses
+        self.midi = midi
+    }
 }
 
 /// Packets in and out, and what was dropped: malformed or oversized packets, packets from

@@ -149,6 +149,12 @@ public final class TextEngine: @unchecked Sendable {
         public var maximumRate: Double
         /// What the engine did over the last second.
         public var symbolsPerSecond: Double
+        /// The models that write the next symbol (ticked, weight above 0, normalised weight
+        /// at or above the threshold); empty when no model is writing and the text has stopped.
+        public var writing: [Int]
+        /// The weights as the engine uses them: ticked models' weights over their sum (what
+        /// `threshold` is compared with); all 0 when no ticked model has a weight above 0.
+        public var normalisedWeights: [Float]
         /// Distribution frames per second.
         public var frameRate: Double
         /// The text the stream last restarted from.
@@ -163,11 +169,21 @@ public final class TextEngine: @unchecked Sendable {
     public var status: Status {
         let s = state.withLock { $0 }
         let settings = ensemble.controls.snapshot
+        let silent = Self.isSilent(s)
         return Status(models: names, colours: colours, weights: s.weights, active: s.enabled, temperature: settings.temperature,
                       pooling: settings.pooling.rawValue, threshold: settings.threshold,
                       lookahead: settings.lookahead.map { [$0.candidates, $0.depth] }, paused: s.paused, rate: s.rate, fastest: s.fastest,
-                      maximumRate: maximumRate, symbolsPerSecond: (s.symbolsPerSecond * 10).rounded() / 10, frameRate: s.frameRate,
+                      maximumRate: maximumRate, symbolsPerSecond: (s.symbolsPerSecond * 10).rounded() / 10,
+                      writing: silent ? [] : settings.activeMembers().indices,
+                      normalisedWeights: silent ? settings.weights.map { _ in 0 } : settings.normalisedWeights, frameRate: s.frameRate,
                       prime: s.primeText, priming: s.priming, symbols: s.symbols)
+    }
+
+    /// No model is writing: none is ticked, or every ticked one has weight 0. The text then
+    /// stops (rather than falling back to equal weights, which would let models the performer
+    /// silenced write again).
+    static func isSilent(_ s: State) -> Bool {
+        !zip(s.weights, s.enabled).contains { $1 && $0 > 0 }
     }
 
     /// Nanoseconds between steps in the current mode.
@@ -195,7 +211,7 @@ public final class TextEngine: @unchecked Sendable {
             }
             var now = DispatchTime.now().uptimeNanoseconds
             record(meter.update(symbols: s.symbols, now: now))
-            if s.paused || !s.enabled.contains(true) {
+            if s.paused || Self.isSilent(s) {
                 _ = wake.wait(timeout: .now() + .milliseconds(100))
                 anchor = DispatchTime.now().uptimeNanoseconds
                 continue

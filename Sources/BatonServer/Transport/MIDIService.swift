@@ -53,6 +53,7 @@ public final class MIDIService: Service, Sendable {
     public func run() async throws {
         try rig.start()
         let rig = self.rig
+        session.midiOutputs.withLock { $0 = { rig.status.outputs.map { $0.connectedTo ?? "\($0.name) (not connected)" } } }
         let listener = session.hub.listen { event in
             switch event {
             case .prediction(let values, _): rig.play(values)
@@ -62,6 +63,7 @@ public final class MIDIService: Service, Sendable {
         }
         try? await gracefulShutdown()
         session.hub.unsubscribe(listener)
+        session.midiOutputs.withLock { $0 = nil }
         rig.stop()
     }
 }

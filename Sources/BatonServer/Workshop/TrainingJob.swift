@@ -29,6 +29,8 @@ public struct TrainingJobStatus: Sendable, Codable, Equatable {
     public var remainingSeconds: Double?
     /// Why it stopped, or the error, once it has.
     public var message: String?
+    /// Set when validation and training loss part ways (`OverfittingWatch`).
+    public var warning: String?
 }
 
 /// One background training run.
@@ -57,9 +59,13 @@ final class TrainingJob: @unchecked Sendable {
     func start() {
         let thread = Thread { [self] in
             var lastPublish = Date.distantPast
+            var watch = OverfittingWatch()
             do {
                 let summary = try trainer.run(progress: { p in
+                    if p.validated, let validation = p.validationLoss { watch.observe(train: p.trainLoss, validation: validation) }
+                    let warning = watch.warning
                     let status = self.state.withLock { s -> TrainingJobStatus in
+                        s.warning = warning
                         s.epoch = p.epoch; s.step = p.step
                         s.trainLoss = p.trainLoss.isFinite ? p.trainLoss : nil
                         s.validationLoss = p.validationLoss.flatMap { $0.isFinite ? $0 : nil }
