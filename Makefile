@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 BATON := .build/release/baton
 
-.PHONY: run test bench build deps deps-test unit integration soak tsan fuzz fuzz-check clean
+.PHONY: run test bench build deps deps-test unit integration soak tsan fuzz fuzz-check docs clean
 
 ## Build release and start the live server with the shipped models (Studio on http://127.0.0.1:8000/).
 run: deps build
@@ -55,6 +55,11 @@ fuzz: deps
 FUZZ_CHECK_SECONDS ?= 20
 fuzz-check: deps
 	./scripts/fuzz.sh $(FUZZ_CHECK_SECONDS)
+
+## DocC archives of BatonCore, BatonEnsemble, BatonOSC and BatonServer in .build/docs (not part of `make test`).
+## Fails on a DocC warning or a public symbol without a summary line.
+docs:
+	./scripts/docs.sh
 
 clean:
 	rm -rf .build .build-tsan .build-fuzz

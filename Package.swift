@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // `make docs` only: the DocC archives of the library targets.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // MARK: - Implementation details
@@ -127,6 +129,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("checkpoint-resume", ["BatonCore", "BatonTraining"]),
     ("session-logs", ["BatonCore", "BatonTraining"]),
     ("utf8-prime", ["BatonCore", "BatonEnsemble", "BatonTraining"]),
+    ("live-commands", ["BatonCore", "BatonOSC", "BatonServer", "BatonTraining"]),
 ]
 package.targets += [
     .systemLibrary(name: "_CLibFuzzer", path: "Fuzz/CLibFuzzer"),

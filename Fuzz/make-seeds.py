@@ -149,6 +149,28 @@ def prime_texts():
         write("utf8-prime", name, text)
 
 
+def live_commands():
+    """First byte 0: an OSC packet; 1: a JSON body (Fuzz/Targets/live-commands)."""
+    def message(address, *args):
+        builder = OscMessageBuilder(address=address)
+        for kind, value in args:
+            builder.add_arg(value, kind)
+        return builder.build().dgram
+
+    write("live-commands", "osc-weights", b"\x00" + message("/baton/weights", ("f", 0.5), ("f", 0.25)))
+    write("live-commands", "osc-interface", b"\x00" + message("/interface", ("f", 0.5), ("f", 0.25), ("f", 0.75)))
+    write("live-commands", "osc-pattern", b"\x00" + message("/baton/{rate,temperature}", ("f", 1e30)))
+    write("live-commands", "osc-prime", b"\x00" + message("/baton/prime", ("s", "ROMEO:")))
+    write("live-commands", "osc-lookahead", b"\x00" + message("/baton/lookahead", ("i", 2147483647), ("i", 4)))
+    write("live-commands", "osc-timescale", b"\x00" + message("/baton/instrument/timescale", ("d", 1e-300)))
+    for name, body in [("json-weight", {"type": "weight", "model": 1, "value": 0.5}),
+                       ("json-rate", {"type": "rate", "value": 1e-30}),
+                       ("json-interface", {"type": "interface", "values": [0.1, 0.2, 0.3]}),
+                       ("json-mode", {"type": "mode", "value": "battle"}),
+                       ("json-active", {"type": "active", "models": [0, 1]})]:
+        write("live-commands", name, b"\x01" + json.dumps(body).encode())
+
+
 if __name__ == "__main__":
     osc()
     npy_npz()
@@ -156,3 +178,4 @@ if __name__ == "__main__":
     checkpoints()
     logs()
     prime_texts()
+    live_commands()

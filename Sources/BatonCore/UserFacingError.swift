@@ -8,5 +8,6 @@ public protocol UserFacingError: Error, CustomStringConvertible {
 }
 
 extension UserFacingError {
+    /// The message with its hint in parentheses, on one line.
     public var description: String { hint.isEmpty ? message : "\(message) (\(hint))" }
 }

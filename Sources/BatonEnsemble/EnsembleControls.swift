@@ -7,8 +7,10 @@ import BatonCore
 public final class EnsembleControls: Sendable {
     private let state: Locked<EnsembleSettings>
 
+    /// Controls that start at `settings`.
     public init(_ settings: EnsembleSettings) { state = Locked(settings) }
 
+    /// A consistent copy of every setting, as the generator reads it once per step.
     public var snapshot: EnsembleSettings { state.withLock { $0 } }
 
     /// Changes settings atomically.

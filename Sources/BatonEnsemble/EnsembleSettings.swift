@@ -11,9 +11,12 @@ public enum Pooling: String, Sendable, CaseIterable {
 /// roll each forward `depth` steps by sampling, keep the one whose path has the highest
 /// summed log ρ.
 public struct Lookahead: Sendable, Equatable {
+    /// Next symbols drawn and compared at each step (at least 1).
     public var candidates: Int
+    /// Steps each candidate is rolled forward before they are scored (0: score the candidate alone).
     public var depth: Int
 
+    /// Lookahead over `candidates` symbols, `depth` steps deep; out-of-range values are clamped.
     public init(candidates: Int, depth: Int) {
         self.candidates = max(1, candidates)
         self.depth = max(0, depth)
@@ -29,16 +32,21 @@ public struct EnsembleSettings: Sendable, Equatable {
     /// Text: after pooling, sample only from the k most probable bytes (0 = all) and of
     /// those the fewest whose mass reaches `topP` (1 = all), as `SamplingOptions` does.
     public var topK: Int = 0
+    /// Text: the nucleus mass kept after pooling (1 keeps every byte).
     public var topP: Float = 1
+    /// How members' distributions combine: linear mixture or product of experts.
     public var pooling: Pooling = .linear
     /// Members whose normalised weight is below this are skipped (not stepped) until they
     /// rise above it again; they then catch up on what they missed.
     public var threshold: Float = 0.05
+    /// Text: pick each byte by lookahead over sampled futures instead of one draw (nil: off).
     public var lookahead: Lookahead?
     /// Continuous ensembles: divides each member's π logits, and scales variances.
     public var piTemperature: Float = 1
+    /// Continuous ensembles: multiplies each component's variance (1 leaves it as trained).
     public var sigmaTemperature: Float = 1
 
+    /// Default settings with one weight per member.
     public init(weights: [Float]) { self.weights = weights }
 
     /// Weights clamped at 0 and normalised to sum 1 (uniform when they are all 0).

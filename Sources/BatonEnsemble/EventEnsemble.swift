@@ -18,9 +18,13 @@ public struct EnsembleEvent: Sendable, Equatable {
 /// trained on differently scaled data still mix in the data's units. Threshold and
 /// catch-up work as in `TextEnsemble`.
 public final class EventEnsemble: @unchecked Sendable {
+    /// The members, in the order weights refer to them.
     public let models: [Model]
+    /// The live settings; change them from any thread between steps.
     public let controls: EnsembleControls
+    /// The generator every draw comes from; reseed it to replay a performance.
     public var rng: SeededGenerator
+    /// Values per event, shared by every member (dt plus controls, or dx, dy, pen).
     public let dims: Int
     let members: [EnsembleMember<[Float]>]
     /// One per member: draws and scores events in the data's units.
@@ -32,8 +36,11 @@ public final class EventEnsemble: @unchecked Sendable {
     private let componentOffsets: [Int]
     let history: StreamHistory<[Float]>
     let background: BackgroundCatchUp<[Float]>
+    /// The members that took part in the last step.
     public private(set) var lastActive: [Int] = []
+    /// The renormalised weights of `lastActive` in the last step.
     public private(set) var lastWeights: [Float] = []
+    /// An ensemble of control or stroke models of one kind and dimension, with equal weights unless `settings` says otherwise.
     public init(models: [Model], settings: EnsembleSettings? = nil, precision: WeightPrecision = .float32, seed: UInt64) {
         precondition(!models.isEmpty, "EventEnsemble needs models")
         let kind = models[0].config.kind, dims = models[0].config.inputSize
@@ -66,8 +73,10 @@ public final class EventEnsemble: @unchecked Sendable {
 
     deinit { background.stop() }
 
+    /// Whether the members are control or stroke models.
     public var kind: ModelKind { models[0].config.kind }
 
+    /// Clears every member's state and the shared history, as at the start of a stream.
     public func reset() {
         for member in members { member.withLock { member.reset() } }
         history.clear()

@@ -20,8 +20,11 @@ public struct EnsembleSymbol: Sendable, Equatable {
 ///
 /// `step()` is called from one thread; `controls` may be changed from any thread.
 public final class TextEnsemble: @unchecked Sendable {
+    /// The members, in the order weights refer to them.
     public let models: [Model]
+    /// The live settings; change them from any thread between steps.
     public let controls: EnsembleControls
+    /// The generator every draw comes from; reseed it to replay a performance.
     public var rng: SeededGenerator
     let members: [EnsembleMember<UInt8>]
     let history: StreamHistory<UInt8>
@@ -35,6 +38,7 @@ public final class TextEnsemble: @unchecked Sendable {
     public let joint = FloatBuffer(count: ModelConfig.byteVocabulary)
     /// Members that took part in the last step, and their renormalised weights.
     public private(set) var lastActive: [Int] = []
+    /// The renormalised weights of `lastActive` in the last step.
     public private(set) var lastWeights: [Float] = []
     let lookaheadState: LookaheadScratch
     /// Top-k/top-p of the pooled distribution (`EnsembleSettings.topK`, `topP`).
@@ -45,10 +49,12 @@ public final class TextEnsemble: @unchecked Sendable {
     /// pooled, put weight on a byte that breaks the character under way.
     var grammar = UTF8Grammar()
 
+    /// Symbols a text model predicts over: the 256 byte values.
     public static let vocabulary = ModelConfig.byteVocabulary
     /// Catch-up horizon: a member that was skipped for longer restarts on this many bytes.
     public static let historyLength = 256
 
+    /// An ensemble of text models with equal weights unless `settings` says otherwise; members step on up to `threads` threads and, with `backgroundCatchUp`, skipped members catch up on a spare core.
     public init(models: [Model], settings: EnsembleSettings? = nil, precision: WeightPrecision = .float32, seed: UInt64,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount, backgroundCatchUp: Bool = true) {
         precondition(!models.isEmpty && models.allSatisfy { $0.config.kind == .text }, "TextEnsemble needs text models")

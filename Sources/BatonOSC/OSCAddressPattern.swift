@@ -95,5 +95,6 @@ public struct OSCAddressPattern: Sendable {
 }
 
 extension OSCAddressPattern: CustomStringConvertible {
+    /// The pattern as it was written.
     public var description: String { pattern }
 }

@@ -102,6 +102,7 @@ extension OSCArgument {
 }
 
 extension OSCArgument: CustomStringConvertible {
+    /// The value as text (blobs by size, time tags as NTP), for logs and error messages.
     public var description: String {
         switch self {
         case .int32(let value): return "\(value)"

@@ -10,6 +10,7 @@ public struct OSCBundle: Equatable, Sendable {
     /// The messages and bundles inside, in order.
     public var elements: [OSCPacket]
 
+    /// A bundle of these elements, to take effect at `timeTag` (immediately by default).
     public init(timeTag: OSCTimeTag = .immediately, elements: [OSCPacket] = []) {
         self.timeTag = timeTag
         self.elements = elements

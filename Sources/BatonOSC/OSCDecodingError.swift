@@ -38,6 +38,7 @@ public enum OSCDecodingError: Error, Equatable, Sendable, CustomStringConvertibl
     /// A message ends before `offset`, but its packet or bundle element goes on.
     case trailingBytes(offset: Int)
 
+    /// One line naming the problem and its byte offset, for a log.
     public var description: String {
         switch self {
         case .emptyPacket:

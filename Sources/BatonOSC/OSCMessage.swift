@@ -9,6 +9,7 @@ public struct OSCMessage: Equatable, Sendable {
     /// The arguments, in order; their types make up the type tag string.
     public var arguments: [OSCArgument]
 
+    /// A message to `address` carrying `arguments` in order.
     public init(_ address: String, _ arguments: [OSCArgument] = []) {
         self.address = address
         self.arguments = arguments

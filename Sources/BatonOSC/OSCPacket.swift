@@ -2,7 +2,9 @@
 /// Bundle" (OSC 1.0, "OSC Packets"). The packet's size comes from the transport (one UDP
 /// datagram, or a framed TCP/SLIP stream) and is always a multiple of 4.
 public indirect enum OSCPacket: Equatable, Sendable {
+    /// A single OSC Message.
     case message(OSCMessage)
+    /// An OSC Bundle of messages and further bundles, with a time tag.
     case bundle(OSCBundle)
 
     /// How many bundles may be nested inside one another (a lone bundle has depth 1).

@@ -18,18 +18,21 @@ public struct OSCPatternError: Error, Equatable, Sendable, CustomStringConvertib
         case specialCharacterInBraces(Character)
     }
 
+    /// What was wrong with the pattern.
     public var reason: Reason
     /// The pattern that was refused.
     public var pattern: String
     /// The position of the problem, in Unicode scalars from the start of the pattern.
     public var offset: Int
 
+    /// An error for `pattern`, found at scalar `offset`.
     public init(_ reason: Reason, pattern: String, offset: Int) {
         self.reason = reason
         self.pattern = pattern
         self.offset = offset
     }
 
+    /// One line quoting the pattern, what is wrong with it and where.
     public var description: String {
         let what: String
         switch reason {

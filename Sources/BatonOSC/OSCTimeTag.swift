@@ -22,6 +22,7 @@ public struct OSCTimeTag: Equatable, Hashable, Sendable {
 
     private static let fractionScale: Double = 4_294_967_296  // 2³²
 
+    /// A time tag from its two NTP halves: seconds since 1900 and 2⁻³² s fractions.
     public init(seconds: UInt32, fraction: UInt32) {
         self.seconds = seconds
         self.fraction = fraction
@@ -65,6 +66,7 @@ public struct OSCTimeTag: Equatable, Hashable, Sendable {
 }
 
 extension OSCTimeTag: CustomStringConvertible {
+    /// "immediately", or the NTP seconds and fraction.
     public var description: String {
         isImmediate ? "immediately" : "\(seconds).\(fraction)/2^32 NTP"
     }

@@ -8,20 +8,29 @@ import ServiceLifecycle
 
 /// What `baton serve` was asked to do.
 public struct ServerConfiguration: Sendable {
+    /// The address HTTP and OSC listen on (`--listen`); loopback unless the server is exposed.
     public var listen = "127.0.0.1"
+    /// The Studio's, the API's and the WebSocket's port (0: one the system picks).
     public var httpPort = 8000
+    /// The UDP port OSC arrives on (0: one the system picks).
     public var oscPort = 5001
+    /// Where OSC events go, as HOST:PORT.
     public var oscDestinations: [String] = ["127.0.0.1:5000"]
+    /// Also send events back to the latest senders of valid packets.
     public var replyToSender = false
     /// OSC senders accepted when listening beyond loopback (IP addresses).
     public var allow: [String] = []
+    /// The Workshop's folder of logs, datasets and models.
     public var workspace = "baton-workspace"
+    /// Where session logs go (nil: the workspace's logs/ folder).
     public var logDirectory: String?
+    /// The instrument's interaction mode at start.
     public var mode: InteractionMode = .callresponse
     /// Symbols per second; 0 starts in the fastest mode.
     public var textRate: Double = 25
     /// The ceiling on symbols per second in every mode (`--max-text-rate`).
     public var maximumTextRate = LiveLimits.defaultMaximumTextRate
+    /// The OSC address predictions are sent to.
     public var predictionAddress = "/prediction"
     /// Further addresses every prediction is also sent to, with its values clipped to [0, 1]
     /// as IMPSY sends them (`/impsy` for an IMPSY config).
@@ -30,6 +39,7 @@ public struct ServerConfiguration: Sendable {
     public var interfaceThru = false
     /// Session logs: Baton's CSV or IMPSY's `.log` lines, with or without the model's rows.
     public var logStyle = SessionLog.Style()
+    /// Seed of every engine's random draws (nil: a fresh one each run).
     public var seed: UInt64?
     /// Required for the API and WebSocket; set automatically when `listen` is not loopback.
     public var token: String?
@@ -43,23 +53,35 @@ public struct ServerConfiguration: Sendable {
     /// nil: as the files store them (`WeightPrecision.asStored`).
     public var precision: WeightPrecision?
 
+    /// The defaults of `baton serve`.
     public init() {}
 
+    /// Whether only this machine can reach the server.
     public var isLoopback: Bool { ["127.0.0.1", "::1", "localhost"].contains(listen) }
 }
 
 /// A model the server loaded, as `GET /api/models` lists it (by file name: the API never
 /// shows absolute paths).
 public struct ModelSummary: Sendable, Encodable {
+    /// The model's position in the loaded list (what commands refer to).
     public var index: Int
+    /// Its display name.
     public var name: String
+    /// Its colour (`#rrggbb`), distinct from the other models'.
     public var colour: String
+    /// text, control or strokes.
     public var kind: String
+    /// LSTM layers.
     public var layers: Int
+    /// Units per layer.
     public var units: Int
+    /// Trainable values.
     public var parameters: Int
+    /// Width of one input (256 for text).
     public var dims: Int
+    /// What it was trained on, when the file says.
     public var corpus: String?
+    /// Its file name, without folders.
     public var file: String
     /// Where it was loaded from (not sent).
     var path: String
@@ -68,6 +90,7 @@ public struct ModelSummary: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey { case index, name, colour, kind, layers, units, parameters, dims, corpus, file, yAxis }
 
+    /// The summary of `model`, loaded from `path`, at position `index`.
     public init(index: Int, path: String, model: Model) {
         self.index = index
         self.path = path
@@ -86,8 +109,11 @@ public struct ModelSummary: Sendable, Encodable {
 
 /// Where the running server can be reached (ports resolved when 0 was asked for).
 public struct ServerEndpoints: Sendable {
+    /// HOST:PORT of the Studio, API and WebSocket.
     public var http: String
+    /// HOST:PORT that OSC is received on.
     public var oscIn: String
+    /// Where OSC events are sent.
     public var oscOut: [String]
     /// Where session logs go (a file appears with the first event), when an instrument runs.
     public var logFolder: String?
@@ -96,11 +122,14 @@ public struct ServerEndpoints: Sendable {
 /// `baton serve`: the live session behind OSC, WebSocket and HTTP, in one service group with
 /// graceful shutdown on SIGINT and SIGTERM (engines stopped, logs flushed and closed).
 public final class LiveServer: Sendable {
+    /// What the server was started with.
     public let configuration: ServerConfiguration
+    /// The engines and the event hub, for in-process use beside the transports.
     public let session: LiveSession
     let catalog: [ModelSummary]
     let logger: Logger
 
+    /// A server for these models (text, at most one control model, strokes); the engines start with `run`. Throws when the session log cannot be made.
     public init(configuration: ServerConfiguration, models: [(path: String, model: Model)], logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
@@ -126,6 +155,10 @@ public final class LiveServer: Sendable {
             strokes: strokes.isEmpty ? nil : StrokeEngine(models: strokes),
             workshop: workshop)
         catalog = models.enumerated().map { ModelSummary(index: $0, path: $1.path, model: $1.model) }
+        session.outputs.withLock {
+            $0.osc = configuration.oscDestinations
+            $0.predictionAddresses = [configuration.predictionAddress] + configuration.predictionAliases
+        }
     }
 
     /// The Studio's files inside the package's resources.

@@ -91,3 +91,17 @@ def stroke_model(tmp_path_factory):
     run("train", "strokes", shared("datasets", "strokes", "kanji.npz"), "--size", "xs", "--mixtures", "5",
         "--epochs", "1", "--out", out, "--seed", "1", check=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium for the Studio's tests (one for the whole session)."""
+    pytest.importorskip("selenium.webdriver")
+    from studio_support import make_browser
+    driver = make_browser()
+    if driver is None:
+        pytest.skip("chromium and chromedriver are needed (Debian: apt install chromium chromium-driver)")
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -53,7 +53,9 @@ class Server:
         """The newest session log (files appear with the first event)."""
         if not self.log_folder:
             return None
-        files = sorted(pathlib.Path(self.log_folder).glob("*.csv"), key=lambda p: p.stat().st_mtime)
+        # Baton's CSV logs, or IMPSY's `.log` ones (--log-format impsy).
+        folder = pathlib.Path(self.log_folder)
+        files = sorted([*folder.glob("*.csv"), *folder.glob("*.log")], key=lambda p: p.stat().st_mtime)
         return str(files[-1]) if files else None
 
     def url(self, path):

@@ -131,7 +131,7 @@ def test_nonsense_training_options(tmp_path, corpus):
     out = tmp_path / "m.safetensors"
     for option, needle in [(["--validate-every", "0"], "validate-every = 0"), (["--units", "0"], "units = 0"),
                            (["--batch", "5000"], "batch = 5000"), (["--minutes", "inf"], "minutes = inf"),
-                           (["--embedding", "0"], "embedding = 0")]:
+                           (["--embedding", "5000"], "embedding = 5000")]:
         assert_contained(measured("train", "text", corpus, "--out", out, *option), needle)
     control = tmp_path / "control.csv"
     control.write_text("dt,x\n" + "0.1,0.5\n0.2,0.25\n" * 50)

@@ -148,7 +148,7 @@ def test_polyphony_answers_each_note_at_its_predicted_time_mapped_as_the_config_
         code = server.stop()
         controller.close()
         synth.close()
-        inbox.server.shutdown()
+        inbox.close()
     assert code == 0, server.process.stderr.read()
 
 
@@ -337,4 +337,4 @@ def test_input_thru_echoes_the_performer_to_midi_and_osc(jack, tmp_path):
         server.stop()
         controller.close()
         synth.close()
-        inbox.server.shutdown()
+        inbox.close()

@@ -1,101 +1,25 @@
 """Baton Studio in headless Chromium, against the real `baton serve`: every page loads without
-console errors, text streams, weights follow the weight bars and the conductor pad, drawn
+console errors, text streams, weights follow the mix bars and the conductor pad, drawn
 strokes get a continuation, OSC performer events show up on the instrument page, the workshop
 builds a dataset and trains a model, MIDI-learn maps a (fake) controller, the page reconnects
 by itself, and screenshots land in Tests/Integration/artifacts/."""
 import json
 import pathlib
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import threading
 import time
 import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 
-from conftest import BATON, ROOT
-
-webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.options import Options  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
+pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
-STUDIO = ROOT / "Sources" / "BatonServer" / "Studio"
-ARTIFACTS = pathlib.Path(__file__).resolve().parent / "artifacts"
-WAIT = 60            # seconds: generous, the machine may be busy training
-LAPTOP = (1400, 900)
-PHONE = (390, 844)
-
-
-# ---------------------------------------------------------------- the server
-
-class Server:
-    """A running `baton serve` on OS-assigned ports, its stdout drained on a thread."""
-
-    def __init__(self, models, workspace, http_port=0, osc_sink=None, listen=None):
-        self.sink = osc_sink or udp_sink()
-        pathlib.Path(workspace).mkdir(parents=True, exist_ok=True)
-        args = [str(BATON), "serve", *map(str, models), "--http-port", str(http_port), "--osc-port", "0",
-                "--osc-send", f"127.0.0.1:{self.sink.getsockname()[1]}", "--workspace", str(workspace),
-                "--studio", str(STUDIO), "--seed", "7"] + (["--listen", listen] if listen else [])
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        text=True, bufsize=1)
-        self.output, self.url, self.osc_port, self.token = [], None, None, None
-        self.ready = threading.Event()
-        threading.Thread(target=self._read, daemon=True).start()
-        if not self.ready.wait(WAIT) or self.url is None:
-            self.stop()
-            raise AssertionError("baton serve did not start:\n" + "".join(self.output))
-
-    def _read(self):
-        for line in self.process.stdout:
-            self.output.append(line)
-            words = line.split()
-            if line.startswith("studio") and len(words) >= 2:
-                address = urllib.parse.urlsplit(words[1])
-                self.url = f"{address.scheme}://{address.netloc}"
-                self.token = urllib.parse.parse_qs(address.query).get("token", [None])[0]
-            elif line.startswith("OSC in") and len(words) >= 3:
-                self.osc_port = int(words[2].rsplit(":", 1)[1])
-            if self.url and self.osc_port and not self.ready.is_set():
-                self.ready.set()
-        self.ready.set()
-
-    @property
-    def http_port(self):
-        return int(self.url.rsplit(":", 1)[1])
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-
-
-def udp_sink():
-    """A UDP socket that swallows the server's OSC output (so it goes somewhere real)."""
-    sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sink.bind(("127.0.0.1", 0))
-    return sink
-
-
-def api(base, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, method="GET" if body is None else "POST",
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read().decode())
+from studio_support import (LAPTOP, PHONE, WAIT, Server, api, attribute_number, choose, draw, line,  # noqa: E402
+                            make_browser, open_page, press_at, screenshot, set_viewport, severe, text_status,
+                            wait_for, wait_until, whole_page_screenshot)
 
 
 @pytest.fixture(scope="session")
@@ -108,114 +32,6 @@ def studio(tmp_path_factory, tiny_model, second_text_model, control_model, strok
     finally:
         server.stop()
         server.sink.close()
-
-
-# ---------------------------------------------------------------- the browser
-
-def make_browser():
-    """Headless Chromium with the browser console log kept (goog:loggingPrefs), or None if missing."""
-    binary = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    driver_path = shutil.which("chromedriver")
-    if not binary or not driver_path:
-        return None
-    options = Options()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--hide-scrollbars", f"--window-size={LAPTOP[0]},{LAPTOP[1]}"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.set_page_load_timeout(WAIT)
-    set_viewport(driver, *LAPTOP)
-    return driver
-
-
-@pytest.fixture(scope="session")
-def browser():
-    driver = make_browser()
-    if driver is None:
-        pytest.skip("chromium and chromedriver are needed (Debian: apt install chromium chromium-driver)")
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
-def set_viewport(driver, width, height):
-    phone = width < 600
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": width, "height": height, "deviceScaleFactor": 2 if phone else 1, "mobile": phone})
-
-
-def wait_for(driver, predicate, message, timeout=WAIT):
-    return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: predicate(d), message)
-
-
-def wait_until(predicate, message, timeout=WAIT):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(message)
-
-
-def severe(driver):
-    """SEVERE browser console entries since the last call (reading the log clears it)."""
-    return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-
-
-def open_page(driver, url):
-    """Loads a page and waits until its WebSocket is live."""
-    driver.get_log("browser")
-    driver.get(url)
-    wait_for(driver, lambda d: d.find_element(By.CSS_SELECTOR, ".conn").get_attribute("data-state") == "open",
-             f"{url}: the connection indicator never said live")
-
-
-def attribute_number(driver, selector, name):
-    value = driver.find_element(By.CSS_SELECTOR, selector).get_attribute(name)
-    return float(value) if value not in (None, "") else 0.0
-
-
-def screenshot(driver, name, folder=None):
-    folder = folder or ARTIFACTS
-    folder.mkdir(parents=True, exist_ok=True)
-    driver.execute_script("document.activeElement && document.activeElement.blur && document.activeElement.blur();"
-                          "window.scrollTo(0, 0); document.querySelectorAll('.side').forEach(e => e.scrollTop = 0)")
-    driver.save_screenshot(str(folder / name))
-
-
-def whole_page_screenshot(driver, name, folder=None):
-    """A screenshot of the whole page at laptop width (the viewport grows to the page's height)."""
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    set_viewport(driver, LAPTOP[0], max(LAPTOP[1], int(height)))
-    try:
-        time.sleep(0.5)
-        screenshot(driver, name, folder)
-    finally:
-        set_viewport(driver, *LAPTOP)
-
-
-def press_at(driver, element, fx, fy, then=()):
-    """Presses the mouse at a fraction (fx, fy) of an element, optionally moves by `then` offsets, releases."""
-    rect = element.rect
-    actions = ActionChains(driver, duration=50)
-    actions.move_to_element_with_offset(element, int((fx - 0.5) * rect["width"]), int((fy - 0.5) * rect["height"]))
-    actions.click_and_hold()
-    for dx, dy in then:
-        actions.move_by_offset(dx, dy)
-    actions.release().perform()
-
-
-def choose(driver, name, value):
-    """Clicks the segmented option (a label around a radio button) for `value`."""
-    driver.find_element(By.CSS_SELECTOR, f'input[name={name}][value={value}]').find_element(By.XPATH, "..").click()
-
-
-def text_status(base):
-    return api(base, "/api/status")["text"]
 
 
 # ---------------------------------------------------------------- pages
@@ -239,10 +55,13 @@ def test_page_loads_without_console_errors(studio, browser, page):
         wait_for(browser, lambda d: d.find_element(By.ID, "model-names").text.strip() != "", "the stroke model is not named")
     if page == "instrument":
         wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#bars .bar-group")) == 3, "3 input dimensions expected")
-    # Web MIDI: headless Chromium has no devices (or no access): the page says so and carries on.
+    # Web MIDI: headless Chromium has no devices (or no access): the page carries on, and
+    # where there is no Web MIDI at all the MIDI tools leave the top bar.
     if page != "landing":
-        wait_for(browser, lambda d: d.find_element(By.ID, "midi-status").text in ("MIDI unavailable", "MIDI: no devices"),
-                 "the MIDI state is never shown", timeout=15)
+        status = lambda d: d.execute_script("return document.getElementById('midi-status').textContent")
+        wait_for(browser, lambda d: status(d) in ("MIDI unavailable", "MIDI: no devices"), "the MIDI state is never known", timeout=15)
+        if status(browser) == "MIDI unavailable":
+            assert not browser.find_element(By.ID, "midi-learn").is_displayed(), "MIDI learn where there is no MIDI"
     time.sleep(0.5)   # let a few frames draw before reading the console
     assert severe(browser) == []
     if page == "landing":
@@ -257,7 +76,7 @@ def test_ensemble_streams_text(studio, browser):
     wait_for(browser, lambda d: attribute_number(d, "#stream", "data-chars") >= first + 25, "the text stopped growing")
     stream = browser.find_element(By.ID, "stream")
     assert len(stream.text) >= 25
-    colours = browser.execute_script("return [...new Set([...document.querySelectorAll('#stream span:not(.caret):not(.invalid)')].map(s => s.style.color))]")
+    colours = browser.execute_script("return [...new Set([...document.querySelectorAll('#stream .line > span[style]')].map(s => s.style.color))]")
     assert colours and all(colours), "every run of text is coloured by its model"
     rows = browser.find_elements(By.CSS_SELECTOR, ".dist-row")
     assert len(rows) == 3, "a joint row and one row per text model"
@@ -268,7 +87,7 @@ def test_dragging_a_weight_bar_sets_the_weight(studio, browser):
     url, _ = studio
     api(url, "/api/command", {"type": "weights", "weights": [1, 1]})
     open_page(browser, url + "/ensemble.html")
-    bar = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, '.dist-row[data-model="0"] .weight'), "no weight bar")
+    bar = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, '.mix-row[data-model="0"] .weight'), "no weight bar")
     press_at(browser, bar, 0.25, 0.5, then=[(-8, 0)])
     expected = 0.25 - 8 / bar.rect["width"]
     wait_until(lambda: abs(text_status(url)["weights"][0] - expected) < 0.03
@@ -289,7 +108,7 @@ def test_stage_view_enlarges_every_page_and_pointers_still_land(studio, browser)
     url, _ = studio
     api(url, "/api/command", {"type": "weights", "weights": [1, 1]})
     open_page(browser, url + "/ensemble.html")
-    bar = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, '.dist-row[data-model="0"] .weight'), "no weight bar")
+    bar = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, '.mix-row[data-model="0"] .weight'), "no weight bar")
     # Selenium's element.rect ignores CSS zoom; the page and the pointer live in client coordinates.
     client_rect = lambda e: browser.execute_script("const r = arguments[0].getBoundingClientRect(); return {width: r.width, height: r.height}", e)
     topbar = browser.find_element(By.CSS_SELECTOR, ".topbar")
@@ -323,7 +142,7 @@ def test_conductor_pad_sets_weights_by_proximity(studio, browser):
     api(url, "/api/command", {"type": "weights", "weights": [1, 1]})
     open_page(browser, url + "/ensemble.html")
     pad = browser.find_element(By.ID, "pad")
-    wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".dist-row[data-model]")) == 2, "model rows")
+    wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".mix-row[data-model]")) == 2, "model rows")
     # Two models sit left and right of the centre; press near the right one and wander a little.
     press_at(browser, pad, 0.80, 0.5, then=[(4, 3), (4, -3)])
     wait_until(lambda: text_status(url)["weights"][1] > 0.95 and text_status(url)["weights"][0] < 0.3,
@@ -340,7 +159,7 @@ def test_conductor_pad_sets_weights_by_proximity(studio, browser):
 def test_ensemble_shortcuts_and_controls(studio, browser):
     url, _ = studio
     open_page(browser, url + "/ensemble.html")
-    wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".dist-row[data-model]")) == 2, "model rows")
+    wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, ".mix-row[data-model]")) == 2, "model rows")
     body = browser.find_element(By.TAG_NAME, "body")
     body.send_keys("2")
     wait_until(lambda: text_status(url)["weights"] == [0, 1], "2 solos the second model")
@@ -363,7 +182,7 @@ def test_ensemble_shortcuts_and_controls(studio, browser):
     wait_until(lambda: text_status(url).get("lookahead") == [4, 6], "lookahead on")
     browser.find_element(By.ID, "lookahead-on").click()
     wait_until(lambda: text_status(url).get("lookahead") is None, "lookahead off")
-    box = browser.find_element(By.CSS_SELECTOR, '.dist-row[data-model="1"] input[type=checkbox]')
+    box = browser.find_element(By.CSS_SELECTOR, '.mix-row[data-model="1"] input[type=checkbox]')
     box.click()
     wait_until(lambda: text_status(url)["active"] == [True, False], "the model picker drops the second model")
     box.click()
@@ -378,23 +197,6 @@ def test_ensemble_shortcuts_and_controls(studio, browser):
 
 # ---------------------------------------------------------------- handwriting
 
-def draw(driver, canvas, strokes):
-    """Draws strokes given as lists of (x, y) fractions of the canvas, with real pointer moves."""
-    rect = canvas.rect
-    for stroke in strokes:
-        points = [(x * rect["width"], y * rect["height"]) for x, y in stroke]
-        actions = ActionChains(driver, duration=20)
-        x0, y0 = points[0]
-        actions.move_to_element_with_offset(canvas, int(x0 - rect["width"] / 2), int(y0 - rect["height"] / 2)).click_and_hold()
-        for (xa, ya), (xb, yb) in zip(points, points[1:]):
-            actions.move_by_offset(int(xb) - int(xa), int(yb) - int(ya))
-        actions.release().perform()
-
-
-def line(a, b, n=10):
-    return [(a[0] + (b[0] - a[0]) * k / n, a[1] + (b[1] - a[1]) * k / n) for k in range(n + 1)]
-
-
 def test_handwriting_gets_a_continuation(studio, browser):
     url, _ = studio
     open_page(browser, url + "/handwriting.html")
@@ -407,10 +209,10 @@ def test_handwriting_gets_a_continuation(studio, browser):
     assert wrap.get_attribute("data-empty") == "false"
     # The writer pauses: after ~1 s the strokes go out and the model's continuation comes back.
     wait_for(browser, lambda d: attribute_number(d, "#sheet-wrap", "data-replies") >= 1, "no continuation arrived")
-    assert attribute_number(browser, "#sheet-wrap", "data-model-points") == 60
+    assert attribute_number(browser, "#sheet-wrap", "data-model-points") == float(browser.find_element(By.ID, "steps").get_attribute("value"))
     assert attribute_number(browser, "#sheet-wrap", "data-samples") == 5, "ghosts on: five futures"
     assert browser.find_element(By.ID, "think").get_attribute("data-state") == "done"
-    time.sleep(1)  # the answer is drawn progressively (~0.6 s); let it finish for the picture
+    time.sleep(1.6)  # the answer is drawn progressively (110 points a second); let it finish for the picture
     screenshot(browser, "handwriting.png")
     # Keep the model's line, and the next answer continues from it.
     browser.find_element(By.ID, "keep").click()
@@ -489,7 +291,15 @@ def test_workshop_builds_trains_and_switches(studio, browser):
                     "the trained model is listed")
     play[0].click()
     wait_until(lambda: api(url, "/api/status")["instrument"]["model"] == "studio-test-xs", "the instrument switched models")
-    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#trained li.current"), "the playing model is marked")
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '#trained li.current[data-name="studio-test-xs.safetensors"]'),
+             "the playing model is marked")
+    # and back to the model the server started with, which the list always offers
+    started = api(url, "/api/models")
+    control = next(m for m in started if m["kind"] == "control")
+    browser.find_element(By.CSS_SELECTOR, f'#trained li[data-source="server"][data-name="{control["file"]}"] button').click()
+    wait_until(lambda: api(url, "/api/status")["instrument"]["model"] == control["name"], "back to the model loaded at start")
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'#trained li.current[data-name="{control["file"]}"]'), "marked as playing")
+    assert "events" in browser.find_element(By.CSS_SELECTOR, '#datasets li[data-name="studio-test.npz"] .meta').text
     assert severe(browser) == []
 
 
@@ -519,7 +329,7 @@ def test_midi_learn_maps_a_controller(studio, browser):
         browser.execute_script("localStorage.clear()")
         open_page(browser, url + "/ensemble.html")
         wait_for(browser, lambda d: "Fake Controller" in d.find_element(By.ID, "midi-status").text, "the fake MIDI input is not found")
-        weight = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, '.dist-row[data-model="1"] .weight'), "weight bar")
+        weight = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, '.mix-row[data-model="1"] .weight'), "weight bar")
         learn = browser.find_element(By.ID, "midi-learn")
         # learn: move CC 21, click the second model's weight; move CC 22, click the temperature
         learn.click()
@@ -550,7 +360,7 @@ def test_midi_learn_maps_a_controller(studio, browser):
         assert stored == {"1:21": "weight:1", "1:22": "temperature"}
         open_page(browser, url + "/ensemble.html")
         wait_for(browser, lambda d: "2 mapped" in d.find_element(By.ID, "midi-status").text, "the mappings were not reloaded")
-        wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '.dist-row[data-model="1"] .weight[data-midi-cc="CC 21"]'), "badge")
+        wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, '.mix-row[data-model="1"] .weight[data-midi-cc="CC 21"]'), "badge")
         cc(browser, 21, 64)
         wait_until(lambda: abs(text_status(url)["weights"][1] - 0.5) < 0.011, "after reloading CC 21 still drives the weight")
         assert severe(browser) == []

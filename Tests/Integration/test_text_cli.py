@@ -55,6 +55,16 @@ def test_resume_continues_from_the_checkpoint(tmp_path, corpus):
     assert steps(second) == 2 * steps(first)
 
 
+def test_resume_into_another_file_writes_that_file(tmp_path, corpus):
+    first, second = tmp_path / "a.safetensors", tmp_path / "b.safetensors"
+    args = ["train", "text", corpus, "--size", "s", "--batch", "8", "--window", "32"]
+    run(*args, "--epochs", "1", "--out", first, check=True)
+    before = first.read_bytes()
+    run(*args, "--epochs", "2", "--resume", first, "--out", second, check=True)
+    assert second.exists() and (tmp_path / "b.state.safetensors").exists()
+    assert first.read_bytes() == before, "the resumed file is left as it was"
+
+
 def test_ctrl_c_saves_and_exits_cleanly(tmp_path, corpus):
     out = tmp_path / "interrupted.safetensors"
     proc = subprocess.Popen([str(BATON), "train", "text", str(corpus), "--size", "m", "--minutes", "5",

@@ -61,7 +61,7 @@ class CharModel(torch.nn.Module):
         if embedding:
             self.embed = torch.nn.Embedding(256, embedding)
         self.lstm = torch.nn.ModuleList(
-            torch.nn.LSTM(embedding or 256 if k == 0 else units, units, 1, batch_first=True) for k in range(layers))
+            torch.nn.LSTM((embedding or 256) if k == 0 else units, units, 1, batch_first=True) for k in range(layers))
         self.head = torch.nn.Linear(units, 256)
 
 

@@ -88,7 +88,7 @@ def build_parser():
 
     text = training_command("text", "train a character-level (UTF-8 byte) model on a text file",
                             "Train a text model on a UTF-8 file's bytes; the last --validation fraction is held out.", "a text file")
-    text.add_argument("--embedding", type=int, help="learn an embedding of this width instead of one-hot input")
+    text.add_argument("--embedding", type=int, help="width of the learned byte embedding; 0 for one-hot input (default: the size preset's, 256)")
     control = training_command("control", "train a mixture-density model on controller data (IMPS: dt first)",
                                "DATA is an .npz of sequences (data [N, D] + lengths), a CSV with a header row "
                                "(dt in seconds first), or a folder of IMPS session logs.", ".npz, .csv or a folder of session logs")
@@ -148,7 +148,7 @@ def training_options(args):
         (args.colour is None or is_colour(args.colour), f"--colour must look like #ff7a45, got '{args.colour}'"),
         (args.out.endswith(".safetensors"), f"--out should end in .safetensors, got '{args.out}'"),
         (args.threads is None or args.threads >= 1, f"--threads must be ≥ 1, got {args.threads}"),
-        (getattr(args, "embedding", None) is None or args.embedding > 0, f"--embedding must be > 0, got {getattr(args, 'embedding', None)}"),
+        (getattr(args, "embedding", None) is None or args.embedding >= 0, f"--embedding must be ≥ 0, got {getattr(args, 'embedding', None)}"),
         (getattr(args, "mixtures", 1) >= 1, f"--mixtures must be ≥ 1, got {getattr(args, 'mixtures', None)}"),
         (getattr(args, "split_pause", 1) > 0, f"--split-pause must be > 0, got {getattr(args, 'split_pause', None)}"),
         (getattr(args, "y_axis", "down") in ("up", "down"), f"--y-axis must be up or down, got '{getattr(args, 'y_axis', None)}'"),

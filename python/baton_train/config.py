@@ -113,11 +113,13 @@ class SizePreset:
     layers: int
     units: int
     dropout: float
+    embedding: Optional[int] = None
 
 
 # Baton's SizePreset.text and SizePreset.continuous (docs/models.md).
-TEXT_SIZES = (SizePreset("s", 1, 256, 0.0), SizePreset("m", 2, 256, 0.1), SizePreset("l", 2, 512, 0.2),
-              SizePreset("xl", 3, 512, 0.25))
+# Text sizes learn a 256-wide byte embedding (Baton's default; docs/decisions.md, "Text input").
+TEXT_SIZES = (SizePreset("s", 1, 256, 0.0, 256), SizePreset("m", 2, 256, 0.1, 256), SizePreset("l", 2, 512, 0.2, 256),
+              SizePreset("xl", 3, 512, 0.25, 256))
 CONTINUOUS_SIZES = (SizePreset("xs", 2, 32, 0.0), SizePreset("s", 2, 64, 0.0), SizePreset("m", 2, 128, 0.1),
                     SizePreset("l", 2, 256, 0.1), SizePreset("xl", 3, 512, 0.2))
 DEFAULT_SIZE = {"text": "m", "control": "s", "strokes": "m"}

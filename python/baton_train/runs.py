@@ -73,7 +73,8 @@ def train_text(args, options: Options, context: Context):
         loaded, checkpoint = resume_start(context, args.resume, "text", args.out)
         config, metadata, state = loaded.config, loaded.metadata, loaded.state
     else:
-        config = ModelConfig("text", BYTE_VOCABULARY, layers, units, embedding=args.embedding)
+        width = preset.embedding if args.embedding is None else (args.embedding or None)  # --embedding 0: one-hot
+        config = ModelConfig("text", BYTE_VOCABULARY, layers, units, embedding=width)
         metadata, state, checkpoint = provenance(args.data, preset.name, args.name, args.colour), None, None
     model = build_model(config, options, context, state)
     trainer = Trainer(context, model, metadata, None, train, validation, options, Paths(args.out), "chars", checkpoint)

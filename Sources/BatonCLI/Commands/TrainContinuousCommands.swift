@@ -79,7 +79,7 @@ enum ContinuousTraining {
         let options = try training.options(preset: preset, defaultBatch: 64, defaultWindow: defaultWindow)
         var start: TrainingStart?
         if training.resume != nil {
-            start = try TrainingStart.resolve(fresh: Model(zeroed: .text(layers: 1, units: 1)), resume: training.resume, kind: kind)
+            start = try TrainingStart.resolve(fresh: Model(zeroed: .text(layers: 1, units: 1)), resume: training.resume, out: training.out, kind: kind)
         }
         let plan = try ContinuousTrainingPlan.make(
             kind: kind, data: input.train, ownValidation: input.validation, path: data, preset: preset, mixtures: mixtures,

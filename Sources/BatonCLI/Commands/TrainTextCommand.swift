@@ -41,7 +41,7 @@ struct TrainTextCommand: ParsableCommand {
         let width = embedding.map { $0 > 0 ? $0 : nil } ?? preset.embedding
         var model = Model.initialised(.text(layers: preset.layers, units: preset.units, embedding: width), using: &rng)
         model.metadata = training.provenance(dataPath: corpus, size: preset.name)
-        let start = try TrainingStart.resolve(fresh: model, resume: training.resume, kind: .text)
+        let start = try TrainingStart.resolve(fresh: model, resume: training.resume, out: training.out, kind: .text)
         let trainer = Trainer(model: start.model, train: train, validation: validation, options: options,
                               paths: TrainingPaths(model: training.out), resume: start.checkpoint)
         Terminal.writeError("""

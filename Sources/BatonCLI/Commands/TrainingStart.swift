@@ -7,7 +7,9 @@ struct TrainingStart {
     var model: Model
     var checkpoint: TrainingCheckpoint?
 
-    static func resolve(fresh: Model, resume: String?, kind: ModelKind) throws -> TrainingStart {
+    /// `out` is where this run writes: resuming into another file starts that file's
+    /// record afresh (its first validation writes it), keeping the weights and optimiser.
+    static func resolve(fresh: Model, resume: String?, out: String, kind: ModelKind) throws -> TrainingStart {
         guard let resume else { return TrainingStart(model: fresh, checkpoint: nil) }
         let paths = TrainingPaths(model: resume)
         // The model file, when there is one, says which architecture the checkpoint must have.
@@ -17,6 +19,8 @@ struct TrainingStart {
                 throw TrainingError.resumeMismatch(path: resume, reason: "it is a \(checkpoint.model.config.kind.rawValue) model")
             }
             Terminal.writeError("resuming from \(paths.state) at step \(checkpoint.position.step)\n")
+            var checkpoint = checkpoint
+            if !Self.isSameFile(resume, out) { checkpoint.position.startNewRecord() }
             return TrainingStart(model: checkpoint.model, checkpoint: checkpoint)
         }
         guard let model else { throw ModelFileError.unreadable(path: resume, reason: "no such file, and no \(paths.state) beside it") }
@@ -25,5 +29,9 @@ struct TrainingStart {
         }
         Terminal.writeError("continuing from the weights in \(resume) (no checkpoint beside it: fresh optimiser)\n")
         return TrainingStart(model: model, checkpoint: nil)
+    }
+
+    static func isSameFile(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardizedFileURL.path == URL(fileURLWithPath: b).standardizedFileURL.path
     }
 }

@@ -4,8 +4,11 @@ import Foundation
 /// from the zero state, the first symbol (or event) only input, so N symbols give N − 1
 /// predictions.
 public struct EvaluationResult: Sendable, Equatable {
+    /// Mean negative log-likelihood per prediction, in nats.
     public var natsPerSymbol: Double
+    /// Symbols (or events) read.
     public var symbols: Int
+    /// The same loss in bits, as character-level papers report it.
     public var bitsPerSymbol: Double { natsPerSymbol / 0.693_147_180_559_945_3 }
 
     public init(natsPerSymbol: Double, symbols: Int) {
@@ -14,6 +17,7 @@ public struct EvaluationResult: Sendable, Equatable {
     }
 }
 
+/// Scores data under a model as `baton eval` does.
 public enum Evaluation {
     /// Text: −(1/(N−1)) Σ log p(x_{t+1} | x_≤t). `progress` is called with the fraction done.
     public static func text(model: Model, bytes: [UInt8], progress: ((Double) -> Void)? = nil) -> EvaluationResult {

@@ -7,20 +7,27 @@ import Foundation
 /// variances multiplied by `sigmaTemperature`. `EventSampler` turns the mixture into data
 /// units: the dt floor (IMPSY's 0.000454 s), the trained value range, the pen state.
 public final class EventGenerator {
+    /// The model it runs.
     public let model: Model
+    /// The model's stepper; its state is the generator's (replaced by `replaceStepper`).
     public private(set) var stepper: Stepper
+    /// Divides the component logits before a component is drawn (< 1: the likeliest more often).
     public var piTemperature: Float
+    /// Multiplies the variances (< 1: closer to the means).
     public var sigmaTemperature: Float
+    /// The generator every draw comes from.
     public var rng: SeededGenerator
     /// Control models: a sampled dt below this is raised to it (IMPSY clips at 0.000454 s).
     public var minimumDt: Float {
         get { sampler.minimumDt }
         set { sampler.minimumDt = newValue }
     }
+    /// Turns the head's output into events in the data's units.
     public let sampler: EventSampler
     private let event: FloatBuffer
     private var hasOutput = false
 
+    /// A generator for a control or stroke model, reproducible from `seed`.
     public init(model: Model, precision: WeightPrecision = .float32, piTemperature: Float = 1, sigmaTemperature: Float = 1, seed: UInt64) {
         precondition(model.config.kind != .text, "EventGenerator needs a control or stroke model")
         self.model = model
@@ -32,6 +39,7 @@ public final class EventGenerator {
         event = FloatBuffer(count: model.config.inputSize)
     }
 
+    /// Values per event.
     public var dims: Int { model.config.inputSize }
 
     /// Plays on with other weights of the same architecture (adapted ones), keeping the
@@ -41,6 +49,7 @@ public final class EventGenerator {
         stepper = replacement
     }
 
+    /// Returns to the zero state, as before anything was fed.
     public func reset() {
         stepper.reset()
         hasOutput = false
@@ -52,6 +61,7 @@ public final class EventGenerator {
         hasOutput = true
     }
 
+    /// Feeds one event in data units (allocating form of `feed(_:)`).
     public func feed(_ event: [Float]) { event.withUnsafeBufferPointer { feed($0) } }
 
     /// Draws the next event from the current prediction (data units) without feeding it.
@@ -76,7 +86,9 @@ public final class EventGenerator {
         return x
     }
 
+    /// Draws the next event without feeding it, as a new array.
     public func sample() -> [Float] { Array(sampleEvent()) }
 
+    /// Draws the next event and feeds it back, as a new array.
     public func next() -> [Float] { Array(nextEvent()) }
 }

@@ -6,8 +6,11 @@ import Foundation
 /// Shared by `EventGenerator` (one model) and the ensembles (a component chosen across
 /// models). Allocation-free.
 public final class EventSampler: @unchecked Sendable {
+    /// The architecture whose head output it reads.
     public let config: ModelConfig
+    /// Maps the model's units back to the data's (identity when the model has none).
     public let normalisation: Normalisation
+    /// Control models: the values seen in training, which draws are clamped to.
     public let range: ValueRange?
     /// Control models: a sampled dt below this is raised to it (IMPSY: 0.000454 s).
     public var minimumDt: Float = 0.000_454
@@ -16,6 +19,7 @@ public final class EventSampler: @unchecked Sendable {
     /// density in model units minus this is the density in the data's units.
     public let logJacobian: Double
 
+    /// A sampler for a control or stroke model.
     public init(model: Model) {
         precondition(model.config.kind != .text, "EventSampler needs a control or stroke model")
         config = model.config
@@ -27,6 +31,7 @@ public final class EventSampler: @unchecked Sendable {
         logJacobian = (0..<continuous).reduce(0) { $0 + Foundation.log(Double(abs(normalisation.scale[$1]))) }
     }
 
+    /// Values per event.
     public var dims: Int { config.inputSize }
 
     /// Where the π logits start in the head output, and how many there are.

@@ -1,8 +1,11 @@
 /// One text model generating bytes: feed a prime, then draw one symbol at a time and feed
 /// it back. Allocation-free per symbol.
 public final class TextGenerator {
+    /// The model's stepper; its state is the generator's.
     public let stepper: Stepper
+    /// Temperature, top-k and top-p for the next draws.
     public var options: SamplingOptions
+    /// The generator every draw comes from.
     public var rng: SeededGenerator
     private let sampler = SymbolSampler()
     private var primed = false
@@ -12,6 +15,7 @@ public final class TextGenerator {
     /// The symbol fed when no prime is given: a newline, as at the start of a line of text.
     public static let defaultPrime: [UInt8] = [0x0A]
 
+    /// A generator for a text model, reproducible from `seed`.
     public init(model: Model, precision: WeightPrecision = .float32, options: SamplingOptions = SamplingOptions(), seed: UInt64) {
         precondition(model.config.kind == .text, "TextGenerator needs a text model, got \(model.config.kind)")
         stepper = Stepper(model: model, precision: precision)

@@ -7,12 +7,15 @@ import Foundation
 ///     i = σ(z_i)   f = σ(z_f)   g = tanh(z_g)   o = σ(z_o)
 ///     c ← f ⊙ c + i ⊙ g         h = o ⊙ tanh(c)
 public enum LSTMCell {
+    /// Eight units, one AVX register.
     public typealias Vector = SIMD8<Float>
 
     /// Eight units' activated gates: i, f, o = σ(z), g = tanh(z).
     public struct Gates {
+        /// Input, forget, candidate and output gates, activated.
         public var i: Vector, f: Vector, g: Vector, o: Vector
 
+        /// Gates from their activated values.
         @inlinable @inline(__always)
         public init(i: Vector, f: Vector, g: Vector, o: Vector) {
             self.i = i

@@ -1,9 +1,11 @@
 /// Storage element of a packed matrix: loads eight consecutive values as Float lanes.
 public protocol PackedWeight {
+    /// Eight consecutive stored values from `base + offset`, widened to Float.
     static func load8(_ base: UnsafePointer<Self>, _ offset: Int) -> SIMD8<Float>
 }
 
 extension Float: PackedWeight {
+    /// Eight Floats, loaded unaligned.
     @inline(__always)
     public static func load8(_ base: UnsafePointer<Float>, _ offset: Int) -> SIMD8<Float> {
         UnsafeRawPointer(base + offset).loadUnaligned(as: SIMD8<Float>.self)
@@ -11,6 +13,7 @@ extension Float: PackedWeight {
 }
 
 extension Float16: PackedWeight {
+    /// Eight halves, converted to Float.
     @inline(__always)
     public static func load8(_ base: UnsafePointer<Float16>, _ offset: Int) -> SIMD8<Float> {
         // Lane by lane so that LLVM sees eight scalar conversions and fuses them into one

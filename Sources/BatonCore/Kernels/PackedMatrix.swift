@@ -1,5 +1,6 @@
 /// How a packed inference matrix stores its weights.
 public enum WeightPrecision: String, Sendable, CaseIterable {
+    /// Weights as stored in Float32: exact.
     case float32
     /// Half the memory traffic; F16C converts on load. Products still accumulate in Float32.
     case float16
@@ -19,10 +20,13 @@ public enum WeightPrecision: String, Sendable, CaseIterable {
 /// with zeros to `stride` (a multiple of 16) so the kernel runs whole vectors with no tail.
 /// Owns its memory; immutable after packing.
 public final class PackedMatrix: @unchecked Sendable {
+    /// Rows of the logical matrix.
     public let rows: Int
+    /// Columns of the logical matrix (before padding).
     public let columns: Int
     /// Elements between the starts of consecutive rows (≥ columns, multiple of 16).
     public let stride: Int
+    /// How the weights are stored.
     public let precision: WeightPrecision
     private let storage: UnsafeMutableRawPointer
     /// Per-row scales (int8 only).

@@ -4,6 +4,7 @@
 /// them, which alone would blow the latency budget. These run branch-free on SIMD8 and
 /// stay within 2 ulp of exp for |x| ≤ 87 (checked against Double `exp` in tests).
 public enum VectorMath {
+    /// Eight lanes, one AVX register.
     public typealias Vector = SIMD8<Float>
 
     /// e^x, x clamped to [-87, 88] (e^-87 ≈ 1.6e-38, still a normal float).
@@ -50,8 +51,10 @@ public enum VectorMath {
     /// elements get exactly the values the vector loop would give them.
     @inlinable @inline(__always)
     public static func exp(_ x: Float) -> Float { exp(Vector(repeating: x))[0] }
+    /// The logistic sigmoid of one value.
     @inlinable @inline(__always)
     public static func sigmoid(_ x: Float) -> Float { sigmoid(Vector(repeating: x))[0] }
+    /// tanh of one value.
     @inlinable @inline(__always)
     public static func tanh(_ x: Float) -> Float { tanh(Vector(repeating: x))[0] }
 }

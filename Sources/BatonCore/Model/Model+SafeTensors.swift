@@ -19,6 +19,7 @@ extension Model {
         do { return try SafeTensorsFile(bytes: bytes) } catch { throw .notSafeTensors(path: path, reason: error) }
     }
 
+    /// A model from a parsed file: the architecture inferred from its tensor shapes, checked against its metadata; `path` names it in errors.
     public init(file: SafeTensorsFile, path: String) throws(ModelFileError) {
         let config = try Self.inferConfig(file, path: path)
         let layout = ParameterLayout(config)

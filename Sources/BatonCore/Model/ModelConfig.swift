@@ -30,6 +30,7 @@ public enum OutputHead: Equatable, Sendable {
     /// that the pen lifts after this point (Graves 2013; Ha 2017).
     case strokes(mixtures: Int)
 
+    /// Width of the head's output vector.
     public var outputSize: Int {
         switch self {
         case .categorical(let v): v
@@ -41,19 +42,23 @@ public enum OutputHead: Equatable, Sendable {
 
 /// The architecture of a model: input, LSTM stack, head.
 public struct ModelConfig: Equatable, Sendable {
+    /// What the model reads and predicts.
     public var kind: ModelKind
     /// Width of one input: 256 for text (the UTF-8 byte vocabulary), D for control, 3 for strokes.
     public var inputSize: Int
     /// E when text input goes through a learned embedding `[256, E]`; nil for one-hot input.
     public var embedding: Int?
+    /// L, the number of stacked LSTM layers.
     public var layers: Int
     /// H, the hidden units of every layer.
     public var units: Int
+    /// The output layer and its layout.
     public var head: OutputHead
 
     /// Every text model shares this vocabulary (ARCHITECTURE.md, "Symbols").
     public static let byteVocabulary = 256
 
+    /// An architecture; layers, units and input width must be at least 1.
     public init(kind: ModelKind, inputSize: Int, embedding: Int? = nil, layers: Int, units: Int, head: OutputHead) {
         precondition(layers >= 1 && units >= 1 && inputSize >= 1, "model needs layers, units and input ≥ 1")
         self.kind = kind

@@ -1,12 +1,19 @@
 /// Why a model file could not be used. Every case names the path.
 public enum ModelFileError: UserFacingError, Equatable {
+    /// The file could not be read at all.
     case unreadable(path: String, reason: String)
+    /// The bytes are not a valid safetensors file.
     case notSafeTensors(path: String, reason: SafeTensorsError)
+    /// A tensor the architecture needs is absent.
     case missingTensor(path: String, name: String)
+    /// A tensor's shape does not fit the architecture the others imply.
     case wrongShape(path: String, name: String, expected: [Int], found: [Int])
+    /// The tensors do not describe an LSTM Baton can run.
     case notAnLSTM(path: String, reason: String)
+    /// A metadata value is malformed or contradicts the tensors.
     case badMetadata(path: String, key: String, value: String)
 
+    /// The path and what is wrong with the file.
     public var message: String {
         switch self {
         case .unreadable(let path, let reason): "cannot read model \(path): \(reason)"
@@ -19,6 +26,7 @@ public enum ModelFileError: UserFacingError, Equatable {
         }
     }
 
+    /// How to get a usable file.
     public var hint: String {
         switch self {
         case .unreadable: "check the path; models are .safetensors files (see `baton info --help`)"

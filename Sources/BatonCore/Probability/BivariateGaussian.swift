@@ -5,16 +5,23 @@ import Foundation
 /// √(1 − 1e-6), so ω ≥ 1e-6 and the density stays normalised; beyond that bound
 /// (|r| ≳ 7.6) ρ no longer moves with r (`rhoIsBounded`, its gradient is 0).
 public struct BivariateGaussian: Sendable {
+    /// The floor on 1 − ρ² that keeps the density finite and normalised.
     public static let minimumOmega = 1e-6
 
+    /// The component's mean offset (μx, μy) in model units.
     public var muX: Double, muY: Double
+    /// log σx and log σy: the σ pre-activations themselves, since σ = exp(s).
     public var logSigmaX: Double, logSigmaY: Double
+    /// 1/σx and 1/σy as e^(−s), finite even where σ would underflow.
     public var inverseSigmaX: Double, inverseSigmaY: Double
+    /// The correlation ρ = tanh(r), held inside ±√(1 − `minimumOmega`).
     public var rho: Double
     /// 1 − ρ².
     public var omega: Double
+    /// Whether ρ was held at its bound, so its gradient with respect to r is 0.
     public var rhoIsBounded: Bool
 
+    /// The component from the head's raw outputs: means, σ pre-activations and ρ pre-activation.
     @inline(__always)
     public init(muX: Double, muY: Double, sigmaPreX: Double, sigmaPreY: Double, rhoPre: Double) {
         self.muX = muX

@@ -21,8 +21,11 @@ public enum Gaussian {
 
     /// What a loss keeps of one dimension for its gradient.
     public struct Term: Sendable {
+        /// The standardised residual (x − μ)/σ.
         public var z: Double
+        /// σ with the values its gradient needs.
         public var sigma: SigmaScale
+        /// A term from its residual and σ.
         public init(z: Double, sigma: SigmaScale) {
             self.z = z
             self.sigma = sigma

@@ -6,11 +6,14 @@ import Foundation
 /// Edges: no terms, or only −∞ terms, give −∞ (an impossible event, not NaN); a −∞ term
 /// adds nothing; a +∞ term gives +∞; a NaN term gives NaN.
 public struct LogSumExp {
+    /// The largest term added so far (−∞ before any).
     public private(set) var maximum = -Double.infinity
     private var sum = 0.0
 
+    /// An empty sum, whose value is −∞.
     public init() {}
 
+    /// Adds exp(`term`) to the sum, rescaling when `term` is the new largest.
     @inline(__always)
     public mutating func add(_ term: Double) {
         if term <= maximum {
@@ -24,6 +27,7 @@ public struct LogSumExp {
         }
     }
 
+    /// log Σ exp(term) over every term added.
     public var value: Double {
         if maximum.isNaN { return .nan }
         if maximum == -.infinity || maximum == .infinity { return maximum }

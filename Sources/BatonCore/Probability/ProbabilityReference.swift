@@ -18,6 +18,7 @@ public enum ProbabilityReference {
         return m + Foundation.log(terms.reduce(0) { $0 + Foundation.exp($1 - m) })
     }
 
+    /// log softmax(logits / temperature), written plainly as the check for `Softmax.logSoftmax`.
     public static func logSoftmax(_ logits: [Double], temperature: Double = 1) -> [Double] {
         let scaled = logits.map { $0 / temperature }
         let normaliser = logSumExp(scaled)

@@ -7,6 +7,7 @@ public struct SamplingOptions: Sendable, Equatable {
     /// Keep the smallest set of most probable symbols whose mass reaches p (1 = all).
     public var topP: Float
 
+    /// Options that default to sampling the model's own distribution, untruncated.
     public init(temperature: Float = 1, topK: Int = 0, topP: Float = 1) {
         self.temperature = temperature
         self.topK = topK
@@ -21,10 +22,12 @@ public struct SamplingOptions: Sendable, Equatable {
         try Self.validate(topP: topP, name: "\(prefix)top-p")
     }
 
+    /// Throws unless `topK` is 0 or more; `name` is the setting as the user wrote it.
     public static func validate(topK: Int, name: String) throws(InvalidSetting) {
         guard topK >= 0 else { throw InvalidSetting(message: "\(name) must be ≥ 0, got \(topK)", hint: "0 keeps every symbol") }
     }
 
+    /// Throws unless `topP` is in (0, 1]; `name` is the setting as the user wrote it.
     public static func validate(topP: Float, name: String) throws(InvalidSetting) {
         guard topP > 0, topP <= 1 else { throw InvalidSetting(message: "\(name) must be in (0, 1], got \(topP)", hint: "1 keeps every symbol; 0.9 the most probable 90 % of the mass") }
     }

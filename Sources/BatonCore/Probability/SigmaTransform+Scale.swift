@@ -10,6 +10,7 @@ public struct SigmaScale: Sendable, Equatable {
     /// d log σ / ds (the chain-rule factor from σ to its pre-activation s).
     public var logSlope: Double
 
+    /// A scale from log σ, 1/σ and d log σ / ds.
     public init(logSigma: Double, inverse: Double, logSlope: Double) {
         self.logSigma = logSigma
         self.inverse = inverse
@@ -27,6 +28,7 @@ extension SigmaTransform {
         }
     }
 
+    /// log σ, 1/σ and d log σ / ds from the pre-activation s, with one exp.
     @inline(__always)
     public func scale(_ s: Double) -> SigmaScale {
         switch self {

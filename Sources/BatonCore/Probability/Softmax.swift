@@ -8,6 +8,7 @@ import Foundation
 /// `VectorMath.exp` would clamp); when the largest logit is ±∞ the mass is shared equally
 /// by the logits equal to it (all −∞: uniform); NaN in gives NaN out.
 public enum Softmax {
+    /// The eight lanes the kernels work on at a time.
     public typealias Vector = SIMD8<Float>
 
     /// e^x with exact zeros below −87 (where `VectorMath.exp` clamps to ~1.6e-38).

@@ -9,13 +9,21 @@ import Foundation
 public enum StrokeMixture {
     /// Offsets of each block in the output vector.
     public struct Layout: Sendable {
+        /// K, the number of bivariate components.
         public let mixtures: Int
+        /// The layout of a head with `mixtures` components.
         public init(mixtures: Int) { self.mixtures = mixtures }
+        /// Where the means start (2K values).
         public var mu: Int { 0 }
+        /// Where the σ pre-activations start (2K values).
         public var sigma: Int { 2 * mixtures }
+        /// Where the ρ pre-activations start (K values).
         public var rho: Int { 4 * mixtures }
+        /// Where the component logits start (K values).
         public var logits: Int { 5 * mixtures }
+        /// Where the single pen logit is.
         public var pen: Int { 6 * mixtures }
+        /// The head's width: 6K + 1.
         public var outputSize: Int { 6 * mixtures + 1 }
     }
 

@@ -4,8 +4,10 @@
 /// is built in a buffer owned here (O(V + kept · log V) per call).
 public final class Truncation {
     private let order: UnsafeMutablePointer<Int32>
+    /// The largest distribution it can truncate.
     public let capacity: Int
 
+    /// Truncation for distributions of up to `capacity` entries.
     public init(capacity: Int) {
         precondition(capacity > 0 && capacity <= Int(Int32.max), "Truncation: capacity \(capacity)")
         self.capacity = capacity

@@ -6,8 +6,11 @@
 /// equal its byte span exactly, spans lie inside the data section and do not overlap.
 /// The parser never reads past the bytes present.
 public struct SafeTensorsFile: Sendable {
+    /// Where one named tensor lies in the file and how to read it.
     public struct Tensor: Sendable, Equatable {
+        /// How each element is stored.
         public var dtype: TensorDType
+        /// The tensor's dimensions, outermost first.
         public var shape: [Int]
         /// Byte range inside the data section.
         public var byteRange: Range<Int>
@@ -15,7 +18,9 @@ public struct SafeTensorsFile: Sendable {
         public let elementCount: Int
     }
 
+    /// The header's `__metadata__` strings (Baton keeps a model's architecture and provenance here).
     public var metadata: [String: String]
+    /// Every tensor in the header, by name.
     public var tensors: [String: Tensor]
     /// Size of the whole file in bytes.
     public var byteCount: Int { bytes.count }
@@ -27,6 +32,7 @@ public struct SafeTensorsFile: Sendable {
     /// A dimension of a tensor is at most this (PyTorch's own files stay far below).
     public static let maximumDimension = (1 << 31) - 1
 
+    /// Parses and checks a whole file's bytes; throws on anything malformed, never traps.
     public init(bytes: [UInt8]) throws(SafeTensorsError) {
         guard bytes.count >= 8 else { throw .tooShort(byteCount: bytes.count) }
         var declared: UInt64 = 0

@@ -2,12 +2,18 @@ import Foundation
 
 /// Builds safetensors bytes from named Float32 tensors, each stored in a chosen dtype.
 public struct SafeTensorsWriter {
+    /// One tensor waiting to be written.
     public struct Entry {
+        /// The tensor's name in the header.
         public var name: String
+        /// Its dimensions, outermost first; their product is `values.count`.
         public var shape: [Int]
+        /// Its values, row-major.
         public var values: [Float]
+        /// How it is stored in the file (narrowed from Float32 when F16 or BF16).
         public var dtype: TensorDType
 
+        /// A tensor whose shape must hold exactly `values.count` values.
         public init(name: String, shape: [Int], values: [Float], dtype: TensorDType) {
             precondition(shape.reduce(1, *) == values.count, "tensor \(name): shape \(shape) holds \(shape.reduce(1, *)) values, got \(values.count)")
             self.name = name
@@ -17,13 +23,17 @@ public struct SafeTensorsWriter {
         }
     }
 
+    /// The tensors, in the order they are written.
     public var entries: [Entry] = []
+    /// Strings written as the header's `__metadata__`.
     public var metadata: [String: String] = [:]
 
+    /// An empty file with this metadata.
     public init(metadata: [String: String] = [:]) {
         self.metadata = metadata
     }
 
+    /// Appends a tensor.
     public mutating func add(_ name: String, shape: [Int], values: [Float], dtype: TensorDType) {
         entries.append(Entry(name: name, shape: shape, values: values, dtype: dtype))
     }

@@ -1,9 +1,13 @@
 /// Element types a model file may store. Computation is always Float32; these are storage.
 public enum TensorDType: String, Sendable, CaseIterable {
+    /// IEEE 754 single precision.
     case f32 = "F32"
+    /// IEEE 754 half precision: half the file size, about three decimal digits.
     case f16 = "F16"
+    /// bfloat16: Float32's range with 8 bits of mantissa.
     case bf16 = "BF16"
 
+    /// Bytes per element.
     public var byteCount: Int {
         switch self {
         case .f32: 4

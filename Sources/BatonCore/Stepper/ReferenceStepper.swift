@@ -2,10 +2,14 @@
 /// equations, reading the model's parameters in their file layout, in Double, with libm
 /// activations. Slow; kept for tests that check the fast path against it.
 public final class ReferenceStepper {
+    /// The model it steps, read in its file layout.
     public let model: Model
+    /// h of every layer after the last step.
     public private(set) var hidden: [[Double]]
+    /// c of every layer after the last step.
     public private(set) var cell: [[Double]]
 
+    /// A reference stepper at the zero state.
     public init(model: Model) {
         self.model = model
         let h = model.config.units
@@ -13,6 +17,7 @@ public final class ReferenceStepper {
         cell = hidden
     }
 
+    /// Returns to the zero state.
     public func reset() {
         for l in hidden.indices {
             for j in hidden[l].indices { hidden[l][j] = 0; cell[l][j] = 0 }

@@ -62,11 +62,14 @@ extension Stepper {
 /// A copy of a stepper's state (h and c of every layer, and the head output they gave),
 /// for lookahead. Reusing one snapshot allocates nothing after the first save.
 public struct StepperState: Sendable, Equatable {
+    /// The saved h, c and head output, in the stepper's padded layout.
     public internal(set) var values: [Float] = []
+    /// An empty snapshot, sized by the first save.
     public init() {}
 }
 
 extension Stepper {
+    /// Copies the current state into `state` (allocation-free once it has the right size).
     public func save(into state: inout StepperState) {
         let hp = paddedUnits
         let recurrent = 2 * hp * config.layers
@@ -81,6 +84,7 @@ extension Stepper {
         }
     }
 
+    /// Returns to a state saved from this stepper.
     public func restore(_ state: StepperState) {
         let hp = paddedUnits
         let recurrent = 2 * hp * config.layers

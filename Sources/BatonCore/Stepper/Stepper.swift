@@ -10,8 +10,11 @@
 ///
 /// Not thread-safe: one stepper per thread of control (an ensemble owns one per model).
 public final class Stepper: @unchecked Sendable {
+    /// The architecture of the model it runs.
     public let config: ModelConfig
+    /// Continuous models: applied to every input, so callers speak in data units.
     public let normalisation: Normalisation?
+    /// How the packed weights are stored.
     public let precision: WeightPrecision
     /// Units padded to the kernel width.
     let paddedUnits: Int
@@ -29,6 +32,7 @@ public final class Stepper: @unchecked Sendable {
     let gates: FloatBuffer
     let outputBuffer: FloatBuffer
 
+    /// Packs the model's weights once, at `precision`, and starts at the zero state.
     public init(model: Model, precision: WeightPrecision = .float32) {
         let config = model.config
         let layout = model.layout

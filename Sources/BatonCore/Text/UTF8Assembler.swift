@@ -5,6 +5,7 @@ public struct UTF8Assembler: Sendable {
     private var pending: [UInt8] = []
     private var expected = 0
 
+    /// An assembler between characters.
     public init() {}
 
     /// Adds one byte; returns the text completed by it (empty while a character is open).

@@ -8,11 +8,13 @@ public struct UTF8Grammar: Sendable, Equatable {
     private var remaining = 0
     private var low: UInt8 = 0x80, high: UInt8 = 0xBF
 
+    /// A grammar at the start of text, between characters.
     public init() {}
 
     /// Whether the grammar is between characters.
     public var isAtBoundary: Bool { remaining == 0 }
 
+    /// Whether `byte` may come next.
     @inline(__always)
     public func allows(_ byte: UInt8) -> Bool {
         if remaining > 0 { return byte >= low && byte <= high }

@@ -6,8 +6,11 @@ import Foundation
 /// `Decodable` and checked against `LiveLimits` while decoding, so a value that decodes is
 /// a value the engines accept.
 public enum ClientMessage: Sendable, Equatable {
+    /// A live command (`weights`, `temperature`, `prime`, `interface`…), applied with no reply unless refused.
     case command(LiveCommand)
+    /// A request for the current `status` event.
     case status
+    /// A request to continue the performer's pen strokes.
     case strokes(StrokeRequest)
 
     /// Decodes a JSON object; every refusal is one line naming the field (`CommandError`).
@@ -21,6 +24,7 @@ extension ClientMessage: Decodable {
         case type, value, weights, model, models, candidates, depth, text, paused, on, values, mode
     }
 
+    /// Decodes one client JSON object by its `type`, checking every value against `LiveLimits`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         guard let type = try? c.decode(String.self, forKey: .type) else { throw CommandError("a message is a JSON object with a \"type\"") }

@@ -6,17 +6,26 @@ import BatonEnsemble
 /// the engines apply them.
 public enum LiveCommand: Sendable, Equatable {
     // MARK: Text ensemble
+    /// Every model's weight at once, in loaded order.
     case setWeights([Float])
+    /// One model's weight, by index or name.
     case setWeight(model: ModelReference, value: Float)
+    /// Plays only the listed models (by index); the others keep their weights but sit out.
     case setActive([Int])
+    /// The text ensemble's sampling temperature.
     case setTemperature(Float)
+    /// How the members' distributions combine.
     case setPooling(Pooling)
+    /// The normalised weight below which a member is skipped.
     case setThreshold(Float)
+    /// Lookahead sampling on (candidates, depth) or off (nil).
     case setLookahead(Lookahead?)
     /// Restarts from this text (at most `LiveLimits.primeBytes`); an empty text restarts
     /// from nothing, as `reset` does, and says so in the stream.
     case prime(String)
+    /// Restarts the stream from nothing.
     case reset
+    /// Stops or resumes the text stream.
     case pause(Bool)
     /// Symbols per second (`LiveLimits.rate`); leaves the fastest mode.
     case setRate(Double)
@@ -29,12 +38,19 @@ public enum LiveCommand: Sendable, Equatable {
     // MARK: Instrument (IMPS)
     /// The control values of one performer event (dt is measured by the server).
     case interface([Float])
+    /// How the instrument and the performer share the music.
     case setMode(InteractionMode)
+    /// The instrument's component temperature.
     case setPiTemperature(Float)
+    /// The instrument's variance multiplier.
     case setSigmaTemperature(Float)
+    /// The factor on every predicted dt.
     case setTimescale(Double)
+    /// Seconds of performer silence before call-and-response answers.
     case setSilenceThreshold(Double)
+    /// Clears the instrument model's state and any queued prediction.
     case resetInstrument
+    /// Stops or resumes the instrument's predictions.
     case pauseInstrument(Bool)
     /// Live adaptation to the performer's events (docs/protocol.md, "Adaptation").
     case setAdaptation(Bool)
@@ -58,7 +74,9 @@ public enum LiveCommand: Sendable, Equatable {
 
 /// A model named by its position in the loaded list or by its display name.
 public enum ModelReference: Sendable, Equatable {
+    /// The model at this position in the loaded list.
     case index(Int)
+    /// The model with this display name.
     case name(String)
 }
 
@@ -83,6 +101,8 @@ public enum InteractionMode: String, Sendable, CaseIterable, Codable {
 /// Why a command or request was refused: one line naming the field, the value and what is
 /// accepted. Logged and answered per transport (WebSocket `error`, HTTP 400, OSC counter).
 public struct CommandError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The refusal, in one line.
     public var description: String
+    /// A refusal with this text.
     public init(_ description: String) { self.description = description }
 }

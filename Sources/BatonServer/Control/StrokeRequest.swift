@@ -7,14 +7,20 @@ public struct StrokeRequest: Sendable, Equatable {
     public var id: String?
     /// `[dx, dy, pen]` offsets in the data's units.
     public var points: [[Float]]
+    /// Points to add to each continuation.
     public var steps: Int
+    /// Continuations to draw ("ghosts").
     public var samples: Int
     /// One per stroke model; nil means equal weights.
     public var weights: [Float]?
+    /// Component temperature for the draws.
     public var piTemperature: Float
+    /// Variance multiplier for the draws.
     public var sigmaTemperature: Float
+    /// Seed of the first continuation; continuation k uses seed + k.
     public var seed: UInt64
 
+    /// A request to continue `points`; values are not checked here (decoding checks what clients send).
     public init(id: String? = nil, points: [[Float]], steps: Int = 100, samples: Int = 1, weights: [Float]? = nil,
                 piTemperature: Float = 0.7, sigmaTemperature: Float = 0.7, seed: UInt64 = UInt64.random(in: 0...(1 << 53))) {
         self.id = id
@@ -31,6 +37,7 @@ public struct StrokeRequest: Sendable, Equatable {
 extension StrokeRequest: Decodable {
     enum Key: String, CodingKey { case id, points, steps, samples, weights, piTemperature, sigmaTemperature, seed }
 
+    /// Decodes a client's request, checking every value against `LiveLimits`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         let field = JSONFields(container: c)

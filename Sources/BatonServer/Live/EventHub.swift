@@ -2,7 +2,9 @@ import BatonCore
 
 /// An event with its WebSocket JSON, encoded once at publication.
 public struct PublishedEvent: Sendable {
+    /// The event itself, for transports with their own encoding (OSC).
     public var event: LiveEvent
+    /// The event as the WebSocket sends it.
     public var json: String
 }
 
@@ -17,6 +19,7 @@ public final class EventHub: Sendable {
     }
     private let state = Locked(State())
 
+    /// A hub with no subscribers.
     public init() {}
 
     /// A stream of every event published from now on, keeping at most `buffer` unsent ones.
@@ -42,6 +45,7 @@ public final class EventHub: Sendable {
         }
     }
 
+    /// Removes a subscriber or listener; a subscriber's stream finishes.
     public func unsubscribe(_ id: Int) {
         let continuation = state.withLock { s -> AsyncStream<PublishedEvent>.Continuation? in
             s.listeners[id] = nil
@@ -50,15 +54,20 @@ public final class EventHub: Sendable {
         continuation?.finish()
     }
 
+    /// Sends `event` to every listener on this thread and queues it for every subscriber; never blocks.
     public func publish(_ event: LiveEvent) {
-        let (continuations, listeners) = state.withLock { (Array($0.subscribers.values), Array($0.listeners.values)) }
+        // Listeners first, then the streams as they are after them: a client that subscribes
+        // and then reads what a listener kept (`RecentText`) misses no event in between.
+        let listeners = state.withLock { Array($0.listeners.values) }
         for listener in listeners { listener(event) }
+        let continuations = state.withLock { Array($0.subscribers.values) }
         guard !continuations.isEmpty else { return }
         // Encoded once for every WebSocket client, not once per client.
         let published = PublishedEvent(event: event, json: event.json)
         for continuation in continuations { continuation.yield(published) }
     }
 
+    /// How many streams are subscribed now.
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
     /// Ends every stream (shutdown).

@@ -48,6 +48,7 @@ public final class InstrumentEngine: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var thread: Thread?
 
+    /// An instrument for a control model; with `logFolder`, every event is logged there. Throws when the log cannot be made.
     public init(model: Model, file: String? = nil, hub: EventHub, mode: InteractionMode, logFolder: String?, logStyle: SessionLog.Style = SessionLog.Style(),
                 modelFolder: String? = nil, seed: UInt64 = UInt64.random(in: 0...UInt64.max)) throws(SessionLogError) {
         precondition(model.config.kind == .control, "InstrumentEngine needs a control model")
@@ -64,6 +65,7 @@ public final class InstrumentEngine: @unchecked Sendable {
                             adaptation: InstrumentAdaptation(model: model, file: file)))
     }
 
+    /// Starts the scheduler thread ("baton.instrument").
     public func start() {
         let thread = Thread { [self] in run() }
         thread.name = "baton.instrument"
@@ -185,18 +187,29 @@ public final class InstrumentEngine: @unchecked Sendable {
         wake.signal()
     }
 
+    /// The instrument's settings and counters as clients see them.
     public struct Status: Sendable, Encodable {
+        /// The control model's display name.
         public var model: String
         /// The model's file name (never its path), when it came from a file.
         public var file: String?
+        /// Values per event, dt included.
         public var dims: Int
+        /// The interaction mode's name.
         public var mode: String
+        /// Component temperature.
         public var piTemperature: Float
+        /// Variance multiplier.
         public var sigmaTemperature: Float
+        /// The factor on every predicted dt.
         public var timescale: Double
+        /// Seconds of silence before call-and-response answers.
         public var silenceThreshold: Double
+        /// Whether predictions are paused.
         public var paused: Bool
+        /// Performer events received.
         public var inputs: Int
+        /// Predictions sent.
         public var predictions: Int
         /// The most predictions a second the engine sends, whatever the timescale.
         public var maximumPredictionRate: Double
@@ -206,6 +219,7 @@ public final class InstrumentEngine: @unchecked Sendable {
         var adaptation: InstrumentAdaptation.Snapshot
     }
 
+    /// The settings and counters now.
     public var status: Status {
         let log = logs.fileName
         return state.withLock { s in

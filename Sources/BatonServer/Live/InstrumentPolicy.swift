@@ -1,10 +1,12 @@
 /// What each interaction mode does with the performer's events and the model's own
 /// (IMPS, Martin & Torresen 2019, table in ARCHITECTURE.md). Pure: the engine asks, then acts.
 public struct InstrumentPolicy: Sendable, Equatable {
+    /// The interaction mode in force.
     public var mode: InteractionMode
     /// call-and-response: seconds of performer silence before the model answers.
     public var silenceThreshold: Double
 
+    /// A policy for `mode`, answering after `silenceThreshold` seconds of silence in call-and-response.
     public init(mode: InteractionMode, silenceThreshold: Double = 2) {
         self.mode = mode
         self.silenceThreshold = silenceThreshold

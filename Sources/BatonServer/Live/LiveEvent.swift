@@ -22,15 +22,20 @@ public enum LiveEvent: Sendable {
     case training(TrainingJobStatus)
 }
 
+/// One frame of the Studio's distribution view: what the ensemble pooled and each member said.
 public struct DistributionFrame: Sendable {
+    /// Frames sent since the engine started, counting from 1.
     public var frame: Int
     /// The byte sampled from these distributions.
     public var symbol: Int
+    /// The weight each model had in this step (0 when it was skipped).
     public var weights: [Float]
+    /// The pooled distribution over the 256 bytes.
     public var joint: [Float]
     /// One entry per loaded model, in model order; empty when the model was skipped.
     public var models: [[Float]]
 
+    /// A frame from its parts.
     public init(frame: Int, symbol: Int, weights: [Float], joint: [Float], models: [[Float]]) {
         self.frame = frame
         self.symbol = symbol

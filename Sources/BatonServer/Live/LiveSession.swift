@@ -7,17 +7,32 @@ import Synchronization
 /// the workshop of logs and models, and the hub that tells clients about it. Transports
 /// (OSC, WebSocket, HTTP) only parse and forward to `apply`.
 public final class LiveSession: Sendable {
+    /// Where every engine publishes its events; subscribe to hear the performance.
     public let hub: EventHub
+    /// The text ensemble, when text models are loaded.
     public let text: TextEngine?
+    /// The predictive instrument, when a control model is loaded.
     public let instrument: InstrumentEngine?
+    /// Stroke continuation, when stroke models are loaded.
     public let strokes: StrokeEngine?
+    /// The workspace of logs, datasets and models, and background training.
     public let workshop: Workshop
+    /// OSC traffic and drops, counted by the OSC service.
     public let osc = Locked(OSCCounters())
     /// Connected WebSocket clients.
     public let clients = Atomic<Int>(0)
+    /// Where what the server plays goes (set by the transports as they start).
+    public let outputs = Locked(OutputRoutes())
+    /// The MIDI output ports as they are now (devices come and go), while MIDI runs.
+    public let midiOutputs = Locked<(@Sendable () -> [String])?>(nil)
+    /// The text's last symbols, for pages that connect mid-performance.
+    public let recent = RecentText()
+    /// This run of the server, for clients that reconnect (`StatusSnapshot.instance`).
+    public let instance = (0..<4).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     private let started = Date()
     private let statusUpdates: StatusThrottle
 
+    /// A session of these engines; nothing runs until `start()`.
     public init(hub: EventHub, text: TextEngine?, instrument: InstrumentEngine?, strokes: StrokeEngine?, workshop: Workshop) {
         self.hub = hub
         self.text = text
@@ -25,8 +40,13 @@ public final class LiveSession: Sendable {
         self.strokes = strokes
         self.workshop = workshop
         statusUpdates = StatusThrottle(interval: 0.05)
+        if text != nil {
+            let recent = self.recent
+            _ = hub.listen { recent.record($0) }
+        }
     }
 
+    /// Starts the text and instrument threads.
     public func start() {
         text?.start()
         instrument?.start()
@@ -58,9 +78,13 @@ public final class LiveSession: Sendable {
         statusUpdates.request { [self] in hub.publish(.status(status)) }
     }
 
+    /// Everything `GET /api/status` reports, read now.
     public var status: StatusSnapshot {
-        StatusSnapshot(text: text?.status, instrument: instrument?.status, strokes: strokes?.names ?? [], clients: clients.load(ordering: .relaxed),
-                       osc: osc.withLock { $0 }, training: workshop.trainingStatus, uptimeSeconds: (Date().timeIntervalSince(started) * 10).rounded() / 10)
+        var routes = outputs.withLock { $0 }
+        routes.midi = midiOutputs.withLock { $0 }?() ?? []
+        return StatusSnapshot(text: text?.status, instrument: instrument?.status, strokes: strokes?.names ?? [], clients: clients.load(ordering: .relaxed),
+                       osc: osc.withLock { $0 }, training: workshop.trainingStatus, uptimeSeconds: (Date().timeIntervalSince(started) * 10).rounded() / 10,
+                       instance: instance, outputs: routes)
     }
 }
 

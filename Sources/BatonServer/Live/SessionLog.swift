@@ -13,22 +13,29 @@ import Foundation
 /// without a zone, values as short decimals, in `DATE-{n}d-mdrnn.log`, so IMPSY's own
 /// `dataset` command reads Baton's sessions.
 public final class SessionLog: Sendable {
+    /// The line format of a session log.
     public enum Format: String, Sendable, CaseIterable {
+        /// `csv`: Baton's own, UTC timestamps; `impsy`: IMPSY's `.log` lines, which its `dataset` command reads.
         case csv, impsy
     }
     /// How sessions are logged: the format, and whether the model's events are kept
     /// (IMPSY's `log_predictions`; only the performer's rows become training data either way).
     public struct Style: Sendable, Equatable {
+        /// The line format.
         public var format: Format
+        /// Whether the model's events are written beside the performer's.
         public var predictions: Bool
 
+        /// Baton's CSV with predictions, unless told otherwise.
         public init(format: Format = .csv, predictions: Bool = true) {
             self.format = format
             self.predictions = predictions
         }
     }
 
+    /// The folder the log file is created in.
     public let folder: String
+    /// The format and what is written.
     public let style: Style
     let dims: Int
     let modelName: String
@@ -142,8 +149,12 @@ public final class SessionLog: Sendable {
     }
 }
 
+/// A session log that cannot be created or written, with its path.
 public struct SessionLogError: Error, Equatable, CustomStringConvertible {
+    /// The log file or folder.
     public var path: String
+    /// What the system said.
     public var reason: String
+    /// The path and the reason, in one line.
     public var description: String { "cannot write the session log \(path): \(reason)" }
 }

@@ -6,17 +6,27 @@ import Foundation
 /// and watch the model carry on). Several samples give several possible futures ("ghosts");
 /// several models are mixed as a mixture of mixtures with the given weights.
 public final class StrokeEngine: Sendable {
+    /// The stroke models, in the order weights refer to them.
     public let models: [Model]
 
+    /// An engine for these stroke models (all of kind strokes).
     public init(models: [Model]) {
         precondition(models.allSatisfy { $0.config.kind == .strokes }, "StrokeEngine needs stroke models")
         self.models = models
     }
 
-    /// `samples` continuations of `steps` points each, (dx, dy, pen) in the data's units.
+    /// Continuations: `samples` of `steps` points each, (dx, dy, pen) in the data's units,
+    /// and for every point the model that wrote it (the member whose mixture it was drawn
+    /// from), so a client can draw the line in the colours of its writers.
+    public struct Continuation: Sendable, Equatable {
+        public var samples: [[[Float]]]
+        public var sources: [[Int]]
+    }
+
     /// The request's values were checked when it was decoded (`LiveLimits`); what depends
-    /// on the loaded models (how many weights) is checked here.
-    public func continueStrokes(_ request: StrokeRequest) throws(CommandError) -> [[[Float]]] {
+    /// on the loaded models (how many weights) is checked here. Weights all 0 mean equal
+    /// weights (the Studio says so before it asks).
+    public func continueStrokes(_ request: StrokeRequest) throws(CommandError) -> Continuation {
         guard !models.isEmpty else { throw CommandError("no stroke model is loaded") }
         var weights = request.weights ?? [Float](repeating: 1, count: models.count)
         guard weights.count == models.count else { throw CommandError("strokes: \(models.count) weights needed, got \(weights.count)") }
@@ -24,14 +34,17 @@ public final class StrokeEngine: Sendable {
         var settings = EnsembleSettings(weights: weights)
         settings.piTemperature = request.piTemperature
         settings.sigmaTemperature = request.sigmaTemperature
-        var results: [[[Float]]] = []
+        var result = Continuation(samples: [], sources: [])
         for k in 0..<request.samples {
             let ensemble = EventEnsemble(models: models, settings: settings, seed: request.seed &+ UInt64(k))
             for point in request.points { ensemble.feed(point) }
-            results.append((0..<request.steps).map { _ in ensemble.step().values })
+            let events = (0..<request.steps).map { _ in ensemble.step() }
+            result.samples.append(events.map(\.values))
+            result.sources.append(events.map(\.source))
         }
-        return results
+        return result
     }
 
+    /// The models' display names.
     public var names: [String] { models.map(\.displayName) }
 }

@@ -9,8 +9,11 @@ import Foundation
 /// frame rate. Commands from any thread take effect before the next step; a prime is fed
 /// in slices, so pause, reset and stop answer within a slice even during a long one.
 public final class TextEngine: @unchecked Sendable {
+    /// The ensemble it plays; step it only through the engine.
     public let ensemble: TextEnsemble
+    /// The models' display names, in order.
     public let names: [String]
+    /// The models' colours, in order.
     public let colours: [String]
     /// Symbols per second the engine never exceeds, in any mode (`--max-text-rate`).
     public let maximumRate: Double
@@ -51,6 +54,7 @@ public final class TextEngine: @unchecked Sendable {
         state = Locked(initial)
     }
 
+    /// Starts the engine's thread ("baton.text"), which primes and plays until `stop()`.
     public func start() {
         let thread = Thread { [self] in run() }
         thread.name = "baton.text"
@@ -59,6 +63,7 @@ public final class TextEngine: @unchecked Sendable {
         thread.start()
     }
 
+    /// Stops the thread and waits for it to end.
     public func stop() {
         guard thread != nil else { return }
         state.withLock { $0.running = false }
@@ -116,36 +121,69 @@ public final class TextEngine: @unchecked Sendable {
         ensemble.controls.update { s in s.weights = zip(weights, enabled).map { $1 ? $0 : 0 } }
     }
 
+    /// The engine's settings and counters as clients see them.
     public struct Status: Sendable, Encodable {
+        /// Model names, in order.
         public var models: [String]
+        /// Model colours, in order.
         public var colours: [String]
+        /// The performer's weights, in order.
         public var weights: [Float]
+        /// Which models play.
         public var active: [Bool]
+        /// The sampling temperature.
         public var temperature: Float
+        /// `linear` or `product`.
         public var pooling: String
+        /// The skip threshold on normalised weights.
         public var threshold: Float
+        /// [candidates, depth] when lookahead is on.
         public var lookahead: [Int]?
+        /// Whether the stream is paused.
         public var paused: Bool
         /// The set rate (symbols/s), kept while the fastest mode is on.
         public var rate: Double
+        /// Whether the engine runs as fast as the models go (up to `maximumRate`).
         public var fastest: Bool
+        /// The server's ceiling in symbols per second.
         public var maximumRate: Double
         /// What the engine did over the last second.
         public var symbolsPerSecond: Double
+        /// The models that write the next symbol (ticked, weight above 0, normalised weight
+        /// at or above the threshold); empty when no model is writing and the text has stopped.
+        public var writing: [Int]
+        /// The weights as the engine uses them: ticked models' weights over their sum (what
+        /// `threshold` is compared with); all 0 when no ticked model has a weight above 0.
+        public var normalisedWeights: [Float]
+        /// Distribution frames per second.
         public var frameRate: Double
+        /// The text the stream last restarted from.
         public var prime: String
+        /// Whether a prime is being fed now.
         public var priming: Bool
+        /// Bytes generated since the engine started.
         public var symbols: Int
     }
 
+    /// The settings and counters now.
     public var status: Status {
         let s = state.withLock { $0 }
         let settings = ensemble.controls.snapshot
+        let silent = Self.isSilent(s)
         return Status(models: names, colours: colours, weights: s.weights, active: s.enabled, temperature: settings.temperature,
                       pooling: settings.pooling.rawValue, threshold: settings.threshold,
                       lookahead: settings.lookahead.map { [$0.candidates, $0.depth] }, paused: s.paused, rate: s.rate, fastest: s.fastest,
-                      maximumRate: maximumRate, symbolsPerSecond: (s.symbolsPerSecond * 10).rounded() / 10, frameRate: s.frameRate,
+                      maximumRate: maximumRate, symbolsPerSecond: (s.symbolsPerSecond * 10).rounded() / 10,
+                      writing: silent ? [] : settings.activeMembers().indices,
+                      normalisedWeights: silent ? settings.weights.map { _ in 0 } : settings.normalisedWeights, frameRate: s.frameRate,
                       prime: s.primeText, priming: s.priming, symbols: s.symbols)
+    }
+
+    /// No model is writing: none is ticked, or every ticked one has weight 0. The text then
+    /// stops (rather than falling back to equal weights, which would let models the performer
+    /// silenced write again).
+    static func isSilent(_ s: State) -> Bool {
+        !zip(s.weights, s.enabled).contains { $1 && $0 > 0 }
     }
 
     /// Nanoseconds between steps in the current mode.
@@ -173,7 +211,7 @@ public final class TextEngine: @unchecked Sendable {
             }
             var now = DispatchTime.now().uptimeNanoseconds
             record(meter.update(symbols: s.symbols, now: now))
-            if s.paused || !s.enabled.contains(true) {
+            if s.paused || Self.isSilent(s) {
                 _ = wake.wait(timeout: .now() + .milliseconds(100))
                 anchor = DispatchTime.now().uptimeNanoseconds
                 continue

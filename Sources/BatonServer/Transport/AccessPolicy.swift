@@ -11,6 +11,7 @@ import Foundation
 ///   `%61pi`, `/api/status/`), so no spelling of a path gets past the check.
 /// - **Content-Type** of a request body must be `application/json`.
 public struct AccessPolicy: Sendable {
+    /// The token requests must carry, when the server is exposed.
     public var token: String?
     /// Host names and addresses the server answers to (lowercased, without port).
     public var hosts: Set<String>
@@ -21,8 +22,10 @@ public struct AccessPolicy: Sendable {
     /// Whether a normalised path names one of the Studio's files (served without a token).
     public var isStudioFile: @Sendable ([String]) -> Bool
 
+    /// The names of this machine that are always accepted as Host.
     public static let loopbackNames: Set<String> = ["127.0.0.1", "localhost", "::1", "[::1]"]
 
+    /// The policy for a server listening on `listen` with these options.
     public init(token: String?, listen: String, allowHosts: [String] = [], allowOrigins: [String] = [],
                 isStudioFile: @escaping @Sendable ([String]) -> Bool) {
         self.token = token
@@ -38,15 +41,22 @@ public struct AccessPolicy: Sendable {
 
     /// What the policy looks at in a request.
     public struct Request: Sendable {
+        /// The HTTP method.
         public var method: String
         /// The raw path, without the query.
         public var path: String
+        /// The `token` query parameter, if any.
         public var queryToken: String?
+        /// The Authorization header, if any.
         public var authorization: String?
+        /// The Host header, if any.
         public var host: String?
+        /// The Origin header, if any.
         public var origin: String?
+        /// The Content-Type header, if any.
         public var contentType: String?
 
+        /// A request from its method, raw path and headers.
         public init(method: String, path: String, queryToken: String? = nil, authorization: String? = nil, host: String?,
                     origin: String? = nil, contentType: String? = nil) {
             self.method = method
@@ -59,11 +69,15 @@ public struct AccessPolicy: Sendable {
         }
     }
 
+    /// What the policy says about a request.
     public enum Decision: Equatable, Sendable {
+        /// Let it through.
         case allow
+        /// Refuse it with this HTTP status and a one-line reason.
         case deny(status: Int, message: String)
     }
 
+    /// Allows or refuses a request: Host, then Origin, then token, then Content-Type.
     public func decide(_ request: Request) -> Decision {
         guard let hostHeader = request.host?.lowercased(), let host = Self.hostName(hostHeader),
               hosts.contains(host) || (anyAddress && Self.isIPLiteral(host)) else {

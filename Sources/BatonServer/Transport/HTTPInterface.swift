@@ -6,9 +6,12 @@ import Logging
 
 /// Request context: WebSocket-capable, with Baton's request-body limit.
 public struct BatonRequestContext: RequestContext, WebSocketRequestContext {
+    /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
+    /// The WebSocket upgrade handler of this request.
     public let webSocket: WebSocketHandlerReference<Self>
 
+    /// A context for one request.
     public init(source: Source) {
         coreContext = .init(source: source)
         webSocket = .init()
@@ -33,6 +36,7 @@ enum HTTPInterface {
 
         router.get("/api/status") { _, _ in JSONResponse(session.status) }
         router.get("/api/models") { _, _ in JSONResponse(catalog) }
+        router.get("/api/limits") { _, _ in JSONResponse(LiveLimits.table) }
         router.get("/api/logs") { _, _ in try await answer(workshop) { workshop.listLogs() } }
         router.get("/api/datasets") { _, _ in try await answer(workshop) { workshop.listDatasets() } }
         router.get("/api/trained") { _, _ in try await answer(workshop) { workshop.listModels() } }
@@ -108,8 +112,9 @@ enum HTTPInterface {
     static func continuation(session: LiveSession, request: StrokeRequest) async -> String {
         guard let strokes = session.strokes else { return WireJSON.encode(WireJSON.ErrorBody.webSocket("no stroke model is loaded", id: request.id)) }
         do {
-            let samples = try await Blocking.run { try strokes.continueStrokes(request) }
-            return WireJSON.encode(StrokesWire(id: request.id, samples: samples.map { $0.map { RoundedNumbers($0, digits: 5) } }))
+            let continuation = try await Blocking.run { try strokes.continueStrokes(request) }
+            return WireJSON.encode(StrokesWire(id: request.id, samples: continuation.samples.map { $0.map { RoundedNumbers($0, digits: 5) } },
+                                               sources: continuation.sources))
         } catch {
             return WireJSON.encode(WireJSON.ErrorBody.webSocket("\(error)", id: request.id))
         }
@@ -120,6 +125,8 @@ struct StrokesWire: Encodable {
     let type = "strokes"
     var id: String?
     var samples: [[RoundedNumbers]]
+    /// Per sample and point: the index (among the stroke models) of the model that wrote it.
+    var sources: [[Int]]
 }
 
 /// A JSON answer with the right content type; thrown, it answers a refusal.

@@ -9,10 +9,12 @@ import Synchronization
 /// them), and controllers bound with `--midi-map` move the text ensemble's controls.
 /// Shutdown releases every sounding note.
 public final class MIDIService: Service, Sendable {
+    /// The MIDI devices and mapping it runs (its status feeds the CLI's status line).
     public let rig: MIDIRig
     let session: LiveSession
     let logger: Logger
 
+    /// MIDI for `session` through `backend`; `report` hears about devices opened, lost and refused events. Throws on a bad configuration.
     public init(session: LiveSession, backend: any MIDIBackend, configuration: MIDIRigConfiguration, controls: MIDIControlMap = MIDIControlMap(),
                 logger: Logger, report: @escaping @Sendable (String) -> Void) throws(MIDIError) {
         self.session = session
@@ -47,9 +49,11 @@ public final class MIDIService: Service, Sendable {
         }
     }
 
+    /// Opens the devices, plays predictions until shutdown, then releases every note.
     public func run() async throws {
         try rig.start()
         let rig = self.rig
+        session.midiOutputs.withLock { $0 = { rig.status.outputs.map { $0.connectedTo ?? "\($0.name) (not connected)" } } }
         let listener = session.hub.listen { event in
             switch event {
             case .prediction(let values, _): rig.play(values)
@@ -59,6 +63,7 @@ public final class MIDIService: Service, Sendable {
         }
         try? await gracefulShutdown()
         session.hub.unsubscribe(listener)
+        session.midiOutputs.withLock { $0 = nil }
         rig.stop()
     }
 }

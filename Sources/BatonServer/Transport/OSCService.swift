@@ -14,13 +14,19 @@ import Synchronization
 /// are counted (`/api/status` → `osc`), logged at most once a second per sender, and
 /// dropped; nothing a client sends stops the service.
 public final class OSCService: Service, Sendable {
+    /// Where OSC is received and sent, and what is accepted.
     public struct Configuration: Sendable {
+        /// The address to bind.
         public var host: String
+        /// The UDP port to bind (0: one the system picks).
         public var port: Int
+        /// Where every event is sent.
         public var destinations: [SocketAddress]
+        /// Also send events to the latest senders of valid packets.
         public var replyToSender: Bool
         /// When set, only packets from these IP addresses are accepted.
         public var allowlist: Set<String>?
+        /// The address predictions are sent to.
         public var predictionAddress: String
         /// Also sent for every prediction, values clipped to [0, 1] (IMPSY's `/impsy`).
         public var predictionAliases: [String]
@@ -29,6 +35,7 @@ public final class OSCService: Service, Sendable {
         /// Larger datagrams are dropped unread.
         public var maximumPacketSize: Int
 
+        /// A configuration with the usual limits (the largest UDP payload).
         public init(host: String, port: Int, destinations: [SocketAddress], replyToSender: Bool = false, allowlist: Set<String>? = nil,
                     predictionAddress: String = "/prediction", predictionAliases: [String] = [], maximumPacketSize: Int = 65_507) {
             self.host = host
@@ -51,6 +58,7 @@ public final class OSCService: Service, Sendable {
     private let refusals = Locked(LogThrottle())
     private let ready = AsyncStream<SocketAddress>.makeStream()
 
+    /// A service feeding `session`; nothing is bound until `run()`.
     public init(configuration: Configuration, session: LiveSession, logger: Logger) {
         self.configuration = configuration
         self.session = session
@@ -64,6 +72,7 @@ public final class OSCService: Service, Sendable {
         return nil
     }
 
+    /// Binds the socket, forwards events until graceful shutdown, then closes it.
     public func run() async throws {
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)

@@ -17,6 +17,9 @@ struct WebSocketSession {
             session.clients.subtract(1, ordering: .relaxed)
         }
         try await outbound.write(.text(LiveEvent.status(session.status).json))
+        // The text so far, so the page is not blank until new text arrives. Taken after
+        // subscribing: at worst a symbol published in between arrives twice, never a gap.
+        if session.text != nil, !session.recent.pieces.isEmpty { try await outbound.write(.text(session.recent.json)) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await published in events { try await outbound.write(.text(published.json)) }

@@ -7,18 +7,30 @@ import Synchronization
 public struct TrainingJobStatus: Sendable, Codable, Equatable {
     /// The model's file name in the workspace's models/ folder.
     public var model: String
+    /// The dataset's file name in datasets/.
     public var dataset: String
     /// running, finished, failed or cancelled.
     public var state: String
+    /// Passes over the data so far.
     public var epoch: Int = 0
+    /// Optimiser steps so far.
     public var step: Int = 0
+    /// The latest training loss (nil until the first, or when not finite).
     public var trainLoss: Double?
+    /// The latest validation loss.
     public var validationLoss: Double?
+    /// The best validation loss; that model is the one kept.
     public var bestValidationLoss: Double?
+    /// Training throughput.
     public var eventsPerSecond: Double = 0
+    /// Seconds since the job started.
     public var elapsedSeconds: Double = 0
+    /// Estimated seconds left in the time budget.
     public var remainingSeconds: Double?
+    /// Why it stopped, or the error, once it has.
     public var message: String?
+    /// Set when validation and training loss part ways (`OverfittingWatch`).
+    public var warning: String?
 }
 
 /// One background training run.
@@ -47,9 +59,13 @@ final class TrainingJob: @unchecked Sendable {
     func start() {
         let thread = Thread { [self] in
             var lastPublish = Date.distantPast
+            var watch = OverfittingWatch()
             do {
                 let summary = try trainer.run(progress: { p in
+                    if p.validated, let validation = p.validationLoss { watch.observe(train: p.trainLoss, validation: validation) }
+                    let warning = watch.warning
                     let status = self.state.withLock { s -> TrainingJobStatus in
+                        s.warning = warning
                         s.epoch = p.epoch; s.step = p.step
                         s.trainLoss = p.trainLoss.isFinite ? p.trainLoss : nil
                         s.validationLoss = p.validationLoss.flatMap { $0.isFinite ? $0 : nil }

@@ -7,7 +7,9 @@ import Foundation
 /// the Studio's instrument page and its HTTP API. Everything here does file work: callers
 /// on an async executor run it with `Blocking.run`.
 public final class Workshop: Sendable {
+    /// The workspace folder.
     public let root: String
+    /// The folders of session logs, datasets and trained models.
     public let logs: String, datasets: String, models: String
     let hub: EventHub
     /// Files the server has loaded (standardised paths): never overwritten without `overwrite`.
@@ -21,7 +23,9 @@ public final class Workshop: Sendable {
         var job: TrainingJob?
     }
     private let training = Locked(Training())
+    private let counts = WorkspaceCounts()
 
+    /// A workspace at `root`; `loadedFiles` are never overwritten unless a request says so.
     public init(root: String, logs: String? = nil, hub: EventHub, loadedFiles: [String] = []) {
         self.root = root
         self.logs = logs ?? (root as NSString).appendingPathComponent("logs")
@@ -33,14 +37,52 @@ public final class Workshop: Sendable {
 
     /// A file as the API shows it: its path relative to the workspace, never an absolute one.
     public struct FileEntry: Sendable, Codable, Equatable {
+        /// The file name.
         public var name: String
+        /// Its path relative to the workspace, e.g. `models/a.safetensors`.
         public var path: String
+        /// Its size.
         public var bytes: Int
+        /// When it last changed (ISO 8601).
         public var modified: String
+        /// Logs and datasets: the performer's events in it.
+        public var events: Int?
+        /// Datasets: the takes (sequences) it holds.
+        public var sequences: Int?
+        /// Datasets: what it is good for, in a sentence ("325 events: play longer").
+        public var verdict: String?
+        /// `DatasetVerdict` level: too-few, short or enough.
+        public var level: String?
     }
 
-    public func listLogs() -> [FileEntry] { list(logs, under: "logs", suffixes: [".csv", ".log"]) }
-    public func listDatasets() -> [FileEntry] { list(datasets, under: "datasets", suffixes: [".npz"]) }
+    /// The session logs, newest first, with their event counts.
+    public func listLogs() -> [FileEntry] {
+        list(logs, under: "logs", suffixes: [".csv", ".log"]).map { entry in
+            var entry = entry
+            entry.events = counts.log(at: (logs as NSString).appendingPathComponent(entry.name), stamp: "\(entry.bytes) \(entry.modified)")?.events
+            return entry
+        }
+    }
+
+    /// The datasets, newest first, with their event counts and verdicts.
+    public func listDatasets() -> [FileEntry] {
+        list(datasets, under: "datasets", suffixes: [".npz"]).map { entry in
+            var entry = entry
+            guard let count = counts.dataset(at: (datasets as NSString).appendingPathComponent(entry.name), stamp: "\(entry.bytes) \(entry.modified)") else {
+                entry.verdict = "cannot be read as a dataset"
+                entry.level = "too-few"
+                return entry
+            }
+            let verdict = DatasetVerdict.judge(events: count.events)
+            entry.events = count.events
+            entry.sequences = count.sequences
+            entry.verdict = verdict.text
+            entry.level = verdict.level
+            return entry
+        }
+    }
+
+    /// The trained models (not their training state files), newest first.
     public func listModels() -> [FileEntry] {
         list(models, under: "models", suffixes: [".safetensors"]).filter { !$0.name.hasSuffix(".state.safetensors") }
     }
@@ -139,6 +181,7 @@ public final class Workshop: Sendable {
         job?.cancel()
     }
 
+    /// The current or last training job's status.
     public var trainingStatus: TrainingJobStatus? { training.withLock { $0.job }?.status }
 
     /// A workspace file name from a request: no folders, nothing hidden.

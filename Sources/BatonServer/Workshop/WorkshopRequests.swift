@@ -4,8 +4,10 @@ import Foundation
 public struct DatasetRequest: Sendable, Equatable, Decodable {
     /// The file's stem (letters, digits, - and _); nil: a name from the time.
     public var name: String?
+    /// Replace an existing file of that name.
     public var overwrite = false
 
+    /// A request for a dataset called `name`.
     public init(name: String? = nil, overwrite: Bool = false) {
         self.name = name
         self.overwrite = overwrite
@@ -13,6 +15,7 @@ public struct DatasetRequest: Sendable, Equatable, Decodable {
 
     enum Key: String, CodingKey { case name, overwrite }
 
+    /// Decodes a client's request, keeping only a safe file stem.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         name = try c.decodeIfPresent(String.self, forKey: .name).flatMap { $0.isEmpty ? nil : try WorkshopName.sanitised($0) }
@@ -24,11 +27,16 @@ public struct DatasetRequest: Sendable, Equatable, Decodable {
 public struct TrainRequest: Sendable, Equatable, Decodable {
     /// A file name in the workspace's datasets/ folder.
     public var dataset: String
+    /// The size preset: xs, s, m or l.
     public var size: String
+    /// The time budget.
     public var minutes: Double
+    /// The model's file stem (nil: dataset and size).
     public var name: String?
+    /// Replace an existing model of that name.
     public var overwrite: Bool
 
+    /// A request to train on `dataset`.
     public init(dataset: String, size: String = "s", minutes: Double = 2, name: String? = nil, overwrite: Bool = false) {
         self.dataset = dataset
         self.size = size
@@ -39,6 +47,7 @@ public struct TrainRequest: Sendable, Equatable, Decodable {
 
     enum Key: String, CodingKey { case dataset, size, minutes, name, overwrite }
 
+    /// Decodes a client's request: a .npz of datasets/, a known size, minutes in range, a safe name.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         let dataset = try c.decode(String.self, forKey: .dataset)
@@ -61,8 +70,10 @@ public struct ModelSwitchRequest: Sendable, Equatable, Decodable {
 
     enum Key: String, CodingKey { case name }
 
+    /// A request to play the model called `name`.
     public init(name: String) { self.name = name }
 
+    /// Decodes a client's request; the name must fit `LiveLimits.modelNameBytes`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         name = try c.decode(String.self, forKey: .name)

@@ -39,10 +39,12 @@ public struct SizePreset: Sendable, Equatable {
     }
 
     public static let text: [SizePreset] = [
-        SizePreset(name: "s", layers: 1, units: 256, dropout: 0),
-        SizePreset(name: "m", layers: 2, units: 256, dropout: 0.1),
-        SizePreset(name: "l", layers: 2, units: 512, dropout: 0.2),
-        SizePreset(name: "xl", layers: 3, units: 512, dropout: 0.25),
+        // A learned 256-wide byte embedding at every size: it learns far faster than one-hot
+        // input early on and costs nothing at run time (docs/decisions.md, "Text input").
+        SizePreset(name: "s", layers: 1, units: 256, dropout: 0, embedding: 256),
+        SizePreset(name: "m", layers: 2, units: 256, dropout: 0.1, embedding: 256),
+        SizePreset(name: "l", layers: 2, units: 512, dropout: 0.2, embedding: 256),
+        SizePreset(name: "xl", layers: 3, units: 512, dropout: 0.25, embedding: 256),
     ]
 
     public static let continuous: [SizePreset] = [

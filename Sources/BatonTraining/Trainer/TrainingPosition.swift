@@ -16,6 +16,14 @@ public struct TrainingPosition: Sendable, Codable, Equatable {
 
     public init(learningRate: Float) { self.learningRate = learningRate }
 
+    /// Continues the run into a new model file: no best validation yet and nothing saved,
+    /// so the next validation writes the new file (step, epoch and learning rate stay).
+    public mutating func startNewRecord() {
+        bestValidation = nil
+        validationsWithoutImprovement = 0
+        savedModel = false
+    }
+
     /// Why a position read from a checkpoint cannot be continued from, or nil when it can.
     /// Counters are non-negative and below 2⁵³ (they are stored as JSON numbers), rates and
     /// times finite, losses finite.

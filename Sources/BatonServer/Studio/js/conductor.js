@@ -1,15 +1,23 @@
 // The conductor pad: the text models sit around a surface; the baton's position sets their
 // weights by proximity (a Gaussian falloff, the nearest model at 1). Mouse, pen and touch
-// through Pointer Events; arrow keys move the baton too.
+// through Pointer Events; arrow keys move the baton too. Names and shares are DOM labels
+// over the canvas, placed so none covers another (pad-labels.js), with the full name as a
+// tooltip.
 
-import { clamp, fitCanvas, rgba } from './ui.js';
+import { placeLabels } from './pad-labels.js';
+import { clamp, fitCanvas, h, rgba } from './ui.js';
 
 const SPREAD = 0.55;   // σ of the falloff, in pad units (the pad spans -1…1)
+const DISC = 11;       // px radius of a model's disc
 
 export class ConductorPad {
   /** onWeights(weights) is called while the performer moves the baton. */
-  constructor(canvas, { onWeights }) {
+  constructor(canvas, { onWeights, labels }) {
     this.canvas = canvas;
+    this.labelLayer = labels;
+    this.labels = [];          // [{ element, share }] per model
+    this.labelsPlaced = false;
+    this.shares = null;        // the engine's shares (normalised weights), when known
     this.onWeights = onWeights;
     this.models = [];          // [{ name, colour }]
     this.weights = [];
@@ -45,7 +53,7 @@ export class ConductorPad {
       const step = event.shiftKey ? 0.2 : 0.05;
       this.place(this.baton.x + move[0] * step, this.baton.y + move[1] * step);
     });
-    new ResizeObserver(() => { this.dirty = true; }).observe(canvas);
+    new ResizeObserver(() => { this.dirty = true; this.labelsPlaced = false; }).observe(canvas);
   }
 
   get pressed() { return this.pointer !== null; }
@@ -57,8 +65,22 @@ export class ConductorPad {
       if (n === 1) return { x: 0, y: 0 };
       if (n === 2) return { x: i === 0 ? -0.62 : 0.62, y: 0 };
       const angle = -Math.PI / 2 + (i * 2 * Math.PI) / n;
-      return { x: 0.68 * Math.cos(angle), y: 0.68 * Math.sin(angle) };
+      return { x: 0.62 * Math.cos(angle), y: 0.62 * Math.sin(angle) };
     });
+    this.labels = models.map((model) => {
+      const share = h('span', { class: 'pad-share num' }, '');
+      const element = h('div', { class: 'pad-label', style: { '--model': model.colour } },
+        h('span', { class: 'pad-name', title: model.name }, model.name), share);
+      return { element, share };
+    });
+    this.labelLayer?.replaceChildren(...this.labels.map((l) => l.element));
+    this.labelsPlaced = false;
+    this.dirty = true;
+  }
+
+  /** The engine's share per model (normalised weights, 0 when not writing); null: from the pad's weights. */
+  setShares(shares) {
+    this.shares = shares ? shares.slice() : null;
     this.dirty = true;
   }
 
@@ -119,10 +141,11 @@ export class ConductorPad {
     g.beginPath(); g.moveTo(cx - scale, cy); g.lineTo(cx + scale, cy); g.moveTo(cx, cy - scale); g.lineTo(cx, cy + scale); g.stroke();
 
     const [bx, by] = at(this.baton);
-    const total = this.weights.reduce((a, b) => a + b, 0) || 1;
+    const total = this.weights.reduce((a, b, i) => a + (this.active[i] === false ? 0 : b), 0) || 1;
     this.models.forEach((model, i) => {
       const [x, y] = at(this.positions[i]);
-      const w = this.weights[i] ?? 0, share = w / total, on = this.active[i] !== false;
+      const w = this.weights[i] ?? 0, on = this.active[i] !== false;
+      const share = this.shares?.[i] ?? (on ? w / total : 0);
       // influence: a halo that grows with the weight, and a line to the baton
       const halo = g.createRadialGradient(x, y, 0, x, y, 22 + 70 * share);
       halo.addColorStop(0, rgba(model.colour, on ? 0.45 * Math.max(0.15, share) + 0.1 : 0.05));
@@ -133,31 +156,18 @@ export class ConductorPad {
       g.lineWidth = 1 + 4 * share;
       g.beginPath(); g.moveTo(bx, by); g.lineTo(x, y); g.stroke();
       g.fillStyle = on ? model.colour : rgba(model.colour, 0.3);
-      g.beginPath(); g.arc(x, y, 11, 0, Math.PI * 2); g.fill();
+      g.beginPath(); g.arc(x, y, DISC, 0, Math.PI * 2); g.fill();
       g.strokeStyle = 'rgba(10, 12, 17, 0.9)';
       g.lineWidth = 2;
       g.stroke();
-      // name above the disc, running outwards from the centre so neighbours' names do not
-      // collide; share below
-      g.font = '600 14px system-ui, sans-serif';
-      const nameWidth = g.measureText(model.name).width;
-      const side = Math.abs(x - cx) < 8 ? 0 : Math.sign(x - cx);
-      let left = side === 0 ? x - nameWidth / 2 : side < 0 ? x + 14 - nameWidth : x - 14;
-      left = clamp(left, 4, Math.max(4, width - 4 - nameWidth));
-      g.textAlign = 'left';
-      g.fillStyle = on ? 'rgba(233, 235, 241, 0.95)' : 'rgba(107, 115, 134, 0.9)';
-      g.fillText(model.name, left, y - 20);
-      const lx = clamp(x, 56, width - 56);
-      g.textAlign = 'center';
-      g.font = '12px "DejaVu Sans Mono", monospace';
-      g.fillStyle = 'rgba(160, 168, 186, 0.95)';
-      g.fillText(on ? `${Math.round(share * 100)}%` : 'off', lx, y + 29);
+      const label = this.labels[i];
+      if (label) {
+        label.share.textContent = on ? `${Math.round(share * 100)}%` : 'off';
+        label.element.classList.toggle('off', !on);
+      }
     });
 
-    g.font = '12px system-ui, sans-serif';
-    g.textAlign = 'center';
-    g.fillStyle = 'rgba(107, 115, 134, 0.8)';
-    g.fillText('the nearer a model, the more it writes', cx, height - 12);
+    if (!this.labelsPlaced) this.placeLabels(width, height, at);
 
     // the baton
     g.fillStyle = this.pressed ? 'rgba(255, 181, 71, 0.25)' : 'rgba(255, 255, 255, 0.08)';
@@ -167,6 +177,27 @@ export class ConductorPad {
     g.beginPath(); g.arc(bx, by, 10, 0, Math.PI * 2); g.stroke();
     g.fillStyle = '#ffb547';
     g.beginPath(); g.arc(bx, by, 4, 0, Math.PI * 2); g.fill();
-    g.textAlign = 'start';
+  }
+
+  /**
+   * Lays the labels out beside their discs (again after a resize or new models). The
+   * canvas draws in client pixels, the labels are positioned in layout pixels: they differ
+   * by the page's CSS zoom (Stage view).
+   */
+  placeLabels(width, height, at) {
+    if (!this.labels.length) return;
+    const scale = this.canvas.offsetWidth / width;
+    if (!(scale > 0)) return;
+    for (const label of this.labels) label.element.style.width = 'max-content';
+    const sizes = this.labels.map((l) => ({ width: Math.min(120, Math.ceil(l.element.offsetWidth) + 1), height: l.element.offsetHeight }));
+    if (sizes.some((s) => s.height === 0)) return;   // not laid out yet
+    const discs = this.positions.map((p) => { const [x, y] = at(p); return { x: x * scale, y: y * scale, r: DISC * scale + 2 }; });
+    placeLabels(discs, sizes, { width: width * scale, height: height * scale }).forEach((place, i) => {
+      const style = this.labels[i].element.style;
+      style.left = `${place.left}px`;
+      style.top = `${place.top}px`;
+      style.width = `${place.width}px`;
+    });
+    this.labelsPlaced = true;
   }
 }

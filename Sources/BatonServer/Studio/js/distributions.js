@@ -41,9 +41,10 @@ export function topColumns(columns, count = 3) {
 
 /**
  * Draws the bars into a canvas context of `width` × `height` CSS pixels. `marker` is the column
- * of the symbol just emitted (drawn on the joint row); `labels` adds the character axis.
+ * of the symbol just emitted (drawn on the joint row); `labels` adds the character axis;
+ * `note` says why there are no columns (a skipped model, say).
  */
-export function drawDistribution(g, width, height, columns, { marker = -1, labels = false, skipped = false } = {}) {
+export function drawDistribution(g, width, height, columns, { marker = -1, labels = false, note = null } = {}) {
   g.clearRect(0, 0, width, height);
   const n = COLUMNS.length;
   const step = width / n;
@@ -57,7 +58,7 @@ export function drawDistribution(g, width, height, columns, { marker = -1, label
     g.fillStyle = 'rgba(160, 168, 186, 0.55)';
     g.font = '13px system-ui, sans-serif';
     g.textBaseline = 'middle';
-    g.fillText(skipped ? 'skipped — weight below the threshold' : 'waiting for the first symbol…', 10, (top + bottom) / 2);
+    g.fillText(note || 'waiting for the first symbol…', 10, (top + bottom) / 2);
     return;
   }
   for (let c = 0; c < n; c++) {

@@ -1,29 +1,26 @@
-// The ensemble page: distributions per model (joint on top), draggable weights, the text
-// coloured by its dominant model, the conductor pad and the generation controls.
-// Drawing runs once per animation frame from the latest data, whatever the text rate.
+// The ensemble page: the text first (large, coloured by its writers), the conductor pad,
+// the mix of weights, the generation controls, and the distributions behind each symbol.
+// Every readout shows what the engine does (its shares, who is writing, its real rate);
+// drawing runs once per animation frame from the latest data, whatever the text rate.
 
-import { loadModels, startPage } from './page.js';
+import { loadModels, pollStatus, startPage } from './page.js';
 import { ConductorPad } from './conductor.js';
-import { columnOfByte, columnOfText, columnsOf, drawDistribution, topColumns } from './distributions.js';
-import { $, $$, clamp, distinctColours, fitCanvas, h, rangeControl, typingInto } from './ui.js';
+import { MixRows } from './ensemble-mix.js';
+import { DistributionRows } from './ensemble-rows.js';
+import { TextStream } from './ensemble-text.js';
+import { $, $$, distinctColours, rangeControl, typingInto } from './ui.js';
 
-const { connection, midi } = startPage({ midi: 'ensemble' });
-
-const MAX_CHARS = 6000, KEEP_CHARS = 4500;
+const { connection, midi, restart } = startPage({ midi: 'ensemble' });
 
 let models = [];              // text models: [{ name, colour }]
-let rows = [];                // [{ element, canvas, fill, value, share, checkbox, weight }]
-let jointRow = null;
 let weights = [], active = [], paused = false;
 let touched = [];             // when each weight was last moved here (ms)
-let frame = null, columns = [], jointColumns = null, marker = -1;
-let distributionsDirty = true;
-let symbols = 0;
-const queue = [];             // symbols not yet on screen
+let engine = null;            // the latest status.text
 
-const stream = $('#stream');
-const caret = stream.querySelector('.caret');
+const text = new TextStream($('#stream'), { colourOf: (m) => (m >= 0 ? models[m]?.colour || '#e9ebf1' : 'inherit') });
+const distributions = new DistributionRows($('#rows'));
 const pad = new ConductorPad($('#pad'), {
+  labels: $('#pad-labels'),
   onWeights: (w) => {
     const now = performance.now();
     w.forEach((value, i) => { weights[i] = value; touched[i] = now; });
@@ -31,123 +28,58 @@ const pad = new ConductorPad($('#pad'), {
     connection.sendLatest('weights', { type: 'weights', weights: w });
   },
 });
+const mix = new MixRows($('#mix'), {
+  midi,
+  onWeight: (i, value) => setWeight(i, value),
+  onActive: (ticked) => {
+    active = ticked;
+    connection.send({ type: 'active', models: active.flatMap((on, k) => (on ? [k] : [])) });
+    paintWeights();
+  },
+});
 
-// ---------- model rows ----------
+// ---------- models ----------
 
 function build(catalog, status) {
   // Colours are made distinct over the whole catalogue, so a model looks the same on every page.
   const colours = distinctColours(catalog.map((m) => m.colour));
   models = catalog.flatMap((m, i) => (m.kind === 'text' ? [{ name: m.name, colour: colours[i] }] : []));
-  const container = $('#rows');
-  midi?.forget('weight:');
-  if (!models.length) {
-    container.replaceChildren(h('p', { class: 'empty' }, h('strong', {}, 'No text models are loaded. '),
-      'Start the server with text models: ', h('code', {}, 'baton serve shakespeare.safetensors austen.safetensors')));
-    rows = [];
-    jointRow = null;
-    return;
-  }
-  jointRow = {
-    canvas: h('canvas', { 'aria-label': 'Joint distribution of the ensemble', role: 'img' }),
-    share: h('span', { class: 'share num' }),
-  };
-  const jointElement = h('div', { class: 'dist-row joint', style: { '--model': '#ffffff' } },
-    h('div', { class: 'row-head' },
-      h('span', { class: 'model-pick' }, h('span', { class: 'swatch', style: { background: 'linear-gradient(135deg, #4b5fe0, #ff5a2c)' } }),
-        h('span', { class: 'model-name' }, 'Ensemble')),
-      jointRow.share),
-    jointRow.canvas);
-  rows = models.map((model, i) => {
-    const fill = h('div', { class: 'weight-fill' });
-    const weight = h('div', {
-      class: 'weight', role: 'slider', tabindex: 0, 'aria-label': `Weight of ${model.name}`,
-      'aria-valuemin': 0, 'aria-valuemax': 1, 'aria-valuenow': 1, 'data-midi-label': `weight of ${model.name}`,
-    }, fill);
-    const checkbox = h('input', { type: 'checkbox', checked: true, 'aria-label': `${model.name} takes part` });
-    const row = {
-      fill, weight, checkbox,
-      canvas: h('canvas', { 'aria-label': `Distribution of ${model.name}`, role: 'img' }),
-      value: h('span', { class: 'weight-value num' }, '1.00'),
-      share: h('span', { class: 'share num' }),
-    };
-    row.element = h('div', { class: 'dist-row', dataset: { model: String(i) }, style: { '--model': model.colour } },
-      h('div', { class: 'row-head' },
-        h('label', { class: 'model-pick', title: 'Take part in the ensemble' }, checkbox, h('span', { class: 'swatch' }), h('span', { class: 'model-name' }, model.name)),
-        row.share, weight, row.value),
-      row.canvas);
-    wireWeight(row, i);
-    checkbox.addEventListener('change', () => {
-      active = rows.map((r) => r.checkbox.checked);
-      connection.send({ type: 'active', models: active.flatMap((on, k) => (on ? [k] : [])) });
-      paintWeights();
-    });
-    midi?.target(`weight:${i}`, weight, { min: 0, max: 1, step: 0.01, set: (v) => setWeight(i, v) });
-    return row;
-  });
-  container.replaceChildren(jointElement, ...rows.map((r) => r.element));
+  distributions.build(models);
+  mix.build(models);
   pad.setModels(models);
   touched = models.map(() => 0);
   applyStatus(status);
-  distributionsDirty = true;
-}
-
-function wireWeight(row, i) {
-  const el = row.weight;
-  const fromPointer = (event) => {
-    const rect = el.getBoundingClientRect();
-    setWeight(i, clamp((event.clientX - rect.left) / rect.width, 0, 1));
-  };
-  el.addEventListener('pointerdown', (event) => {
-    if (event.pointerType === 'mouse' && event.button !== 0) return;
-    el.setPointerCapture(event.pointerId);
-    fromPointer(event);
-    event.preventDefault();
-  });
-  el.addEventListener('pointermove', (event) => { if (el.hasPointerCapture(event.pointerId)) fromPointer(event); });
-  el.addEventListener('keydown', (event) => {
-    const step = event.shiftKey ? 0.01 : 0.05;
-    const keys = { ArrowLeft: -step, ArrowDown: -step, ArrowRight: step, ArrowUp: step, PageDown: -0.2, PageUp: 0.2 };
-    let v = null;
-    if (event.key in keys) v = (weights[i] ?? 0) + keys[event.key];
-    else if (event.key === 'Home') v = 0;
-    else if (event.key === 'End') v = 1;
-    if (v === null) return;
-    event.preventDefault();
-    event.stopPropagation();
-    setWeight(i, clamp(Math.round(v * 100) / 100, 0, 1));
-  });
 }
 
 function setWeight(i, value) {
   weights[i] = Math.round(value * 1000) / 1000;
   touched[i] = performance.now();
   paintWeights();
-  pad.setWeights(weights, active);
   connection.sendLatest(`weight:${i}`, { type: 'weight', model: i, value: weights[i] });
 }
 
 function paintWeights() {
-  rows.forEach((row, i) => {
-    const w = weights[i] ?? 0;
-    row.weight.style.setProperty('--value', String(clamp(w, 0, 1)));
-    row.weight.setAttribute('aria-valuenow', w.toFixed(2));
-    row.weight.setAttribute('aria-valuetext', `${w.toFixed(2)}${active[i] === false ? ', not taking part' : ''}`);
-    row.value.textContent = w.toFixed(2);
-    row.element.classList.toggle('inactive', active[i] === false);
-    if (row.checkbox.checked !== (active[i] !== false)) row.checkbox.checked = active[i] !== false;
-  });
+  mix.paint({ weights, active, normalised: engine?.normalisedWeights, writing: engine?.writing, threshold: engine?.threshold });
+  if (!pad.pressed) pad.setWeights(weights, active);
+  pad.setShares(engine?.normalisedWeights ?? null);
+  distributions.setActive(active);
 }
 
-// ---------- server state ----------
+// ---------- generation controls ----------
 
 const temperature = rangeControl($('#c-temperature'), {
   format: (v) => v.toFixed(2), onInput: (v) => connection.sendLatest('temperature', { type: 'temperature', value: v }),
 });
 const threshold = rangeControl($('#c-threshold'), {
-  format: (v) => v.toFixed(2), onInput: (v) => connection.sendLatest('threshold', { type: 'threshold', value: v }),
+  format: (v) => `${Math.round(v * 100)}%`, onInput: (v) => connection.sendLatest('threshold', { type: 'threshold', value: v }),
 });
 const rate = rangeControl($('#c-rate'), {
-  format: (v) => (v === 0 ? 'max' : String(v)), onInput: (v) => connection.sendLatest('rate', { type: 'rate', value: v }),
+  format: (v) => String(v), onInput: (v) => connection.sendLatest('rate', { type: 'rate', value: v }),
+});
+const fastest = $('#fastest');
+fastest.addEventListener('change', () => {
+  connection.send({ type: 'fastest', on: fastest.checked });
+  paintRate();
 });
 const lookaheadOn = $('#lookahead-on');
 const sendLookahead = () => connection.sendLatest('lookahead', lookaheadOn.checked
@@ -171,22 +103,61 @@ if (midi) {
   midi.range('depth', $('#c-depth'));
 }
 
+/** The set rate, the fastest mode, and what the engine really did over the last second. */
+function paintRate() {
+  const actual = $('#rate-actual');
+  if (!engine) return;
+  rate.input.max = String(Math.min(120, engine.maximumRate));
+  const real = engine.symbolsPerSecond;
+  const wanted = fastest.checked ? engine.maximumRate : engine.rate;
+  const idle = engine.paused || !engine.writing.length || engine.priming;
+  const slow = !idle && !fastest.checked && real < wanted * 0.8 && real > 0;
+  actual.textContent = idle ? 'real rate: –' : `real rate: ${real < 10 ? real.toFixed(1) : Math.round(real)}/s${slow ? ' (slower than set)' : ''}`;
+  actual.dataset.state = slow ? 'slow' : 'ok';
+  actual.title = slow
+    ? `The engine manages ${real.toFixed(1)} of the ${wanted} symbols/s set${engine.lookahead ? ': lookahead makes each symbol slower' : ''}`
+    : fastest.checked ? `as fast as the models go, at most ${engine.maximumRate}/s` : 'what the engine did over the last second';
+}
+
+// ---------- server state ----------
+
 function applyStatus(status) {
   const t = status && status.text;
   if (!t) return;
+  engine = t;
   const now = performance.now();
   weights = t.weights.map((w, i) => (now - (touched[i] || 0) < 800 ? weights[i] ?? w : w));
   active = t.active.slice();
   paintWeights();
-  if (!pad.pressed) pad.setWeights(weights, active);
   temperature.set(t.temperature);
   threshold.set(t.threshold);
-  rate.set(t.fastest ? 0 : t.rate);  // the slider's left end shows the fastest mode
+  rate.set(t.rate);
+  if (document.activeElement !== fastest) fastest.checked = t.fastest;
+  paintRate();
   for (const radio of $$('input[name=pooling]')) radio.checked = radio.value === t.pooling;
   if (document.activeElement !== lookaheadOn) lookaheadOn.checked = Array.isArray(t.lookahead);
   if (Array.isArray(t.lookahead)) { candidates.set(t.lookahead[0]); depth.set(t.lookahead[1]); }
   paintLookahead();
   setPaused(t.paused);
+  paintState();
+}
+
+/** What the text is doing, in words, where the text is: paused, priming, or nobody writing. */
+function paintState() {
+  const tag = $('#text-state'), note = $('#silence-note');
+  let state = 'writing', label = '';
+  if (engine?.paused) { state = 'paused'; label = 'paused'; }
+  else if (engine?.priming) { state = 'priming'; label = 'priming…'; }
+  else if (engine && !engine.writing.length) { state = 'silent'; label = 'no model is writing'; }
+  tag.dataset.state = state;
+  tag.textContent = label;
+  document.body.dataset.textState = state;
+  note.hidden = state !== 'silent';
+  if (state === 'silent') {
+    note.textContent = engine.active.some(Boolean)
+      ? 'No model is writing: every ticked model has weight 0. Raise a weight, move the baton, or press 0 for all.'
+      : 'No model is writing: no model is ticked. Tick one in the mix.';
+  }
 }
 
 function setPaused(value) {
@@ -197,35 +168,50 @@ function setPaused(value) {
 }
 
 loadModels(connection, build);
+pollStatus(connection, 1);   // the real rate changes without any command
 connection.on('status', (message) => applyStatus(message.status));
-connection.on('distributions', (message) => {
-  frame = message;
-  distributionsDirty = true;
-  // The frame says which byte was drawn from it: mark exactly that one.
-  if (Number.isInteger(message.symbol)) marker = columnOfByte(message.symbol);
-});
+connection.on('distributions', (message) => distributions.showFrame(message));
 connection.on('symbol', (message) => {
-  queue.push(message);
-  if (queue.length > MAX_CHARS) queue.splice(0, queue.length - KEEP_CHARS);   // a hidden tab draws nothing
-  symbols += 1;
-  marker = columnOfText(message.text);
+  text.push(message);
+  distributions.showSymbol(message.text);
+});
+connection.on('prime', (message) => text.primed(message.text ?? ''));
+connection.on('recent', (message) => text.replay(message.pieces));
+
+restart.keep({
+  capture: (status) => {
+    const t = status.text;
+    return t ? { models: t.models, weights: t.weights, active: t.active, temperature: t.temperature, pooling: t.pooling, threshold: t.threshold,
+      lookahead: t.lookahead ?? null, rate: t.rate, fastest: t.fastest, paused: t.paused, prime: t.prime } : null;
+  },
+  restore: async (saved, status) => {
+    const skipped = [];
+    const send = (command) => connection.api('/api/command', { method: 'POST', body: command });
+    if (JSON.stringify(saved.models) === JSON.stringify(status?.text?.models ?? engine?.models)) {
+      await send({ type: 'weights', weights: saved.weights });
+      await send({ type: 'active', models: saved.active.flatMap((on, k) => (on ? [k] : [])) });
+    } else skipped.push('weights (other models are loaded now)');
+    await send({ type: 'temperature', value: saved.temperature });
+    await send({ type: 'pooling', value: saved.pooling });
+    await send({ type: 'threshold', value: saved.threshold });
+    await send(saved.lookahead ? { type: 'lookahead', candidates: saved.lookahead[0], depth: saved.lookahead[1] } : { type: 'lookahead', value: null });
+    await send({ type: 'rate', value: saved.rate });
+    if (saved.fastest) await send({ type: 'fastest', on: true });
+    if (saved.prime) await send({ type: 'prime', text: saved.prime });
+    if (saved.paused) await send({ type: 'pause', paused: true });
+    return skipped;
+  },
 });
 
 // ---------- transport ----------
 
 function togglePause() { connection.send({ type: 'pause', paused: !paused }); setPaused(!paused); }
-function reset() { connection.send({ type: 'reset' }); separate(); }
+function reset() { connection.send({ type: 'reset' }); }
 function solo(i) {
   if (i >= models.length) return;
-  const w = models.map((_, k) => (k === i ? 1 : 0));
-  weights = w;
-  touched = w.map(() => performance.now());
-  paintWeights();
-  pad.setWeights(w, active);
-  connection.send({ type: 'weights', weights: w });
+  setAll(models.map((_, k) => (k === i ? 1 : 0)));
 }
-function allEqual() {
-  const w = models.map(() => 1);
+function setAll(w) {
   weights = w;
   touched = w.map(() => performance.now());
   paintWeights();
@@ -235,16 +221,48 @@ function allEqual() {
 
 $('#pause').addEventListener('click', togglePause);
 $('#reset').addEventListener('click', reset);
+
+// The prime: at most 4,096 bytes of UTF-8 (the server's limit); the field says so before sending.
+const primeField = $('#prime'), primeHelp = $('#prime-help');
+const PRIME_LIMIT = 4096;
+function checkPrime() {
+  const bytes = new TextEncoder().encode(primeField.value).length;
+  const ok = bytes <= PRIME_LIMIT;
+  primeHelp.dataset.state = ok ? 'ok' : 'error';
+  primeHelp.textContent = ok
+    ? (bytes ? `${bytes.toLocaleString('en')} of 4,096 bytes; the text restarts from it.` : 'Up to 4,096 bytes; empty restarts from nothing.')
+    : `${bytes.toLocaleString('en')} bytes: a prime holds at most 4,096 bytes — shorten it.`;
+  primeField.setAttribute('aria-invalid', String(!ok));
+  return ok;
+}
+primeField.addEventListener('input', checkPrime);
 $('#prime-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  connection.send({ type: 'prime', text: $('#prime').value });
-  separate();
+  if (!checkPrime()) { primeField.focus(); return; }
+  connection.send({ type: 'prime', text: primeField.value });
 });
+
+// ---------- text only (the projector) ----------
+
+const projector = $('#projector');
+function setProjector(on) {
+  if (on) document.documentElement.dataset.view = 'text'; else delete document.documentElement.dataset.view;
+  projector.setAttribute('aria-pressed', String(on));
+  const url = new URL(location.href);
+  if (on) url.searchParams.set('view', 'text'); else url.searchParams.delete('view');
+  history.replaceState(null, '', url);
+  window.dispatchEvent(new Event('resize'));
+}
+projector.addEventListener('click', () => setProjector(document.documentElement.dataset.view !== 'text'));
+setProjector(new URLSearchParams(location.search).get('view') === 'text');
 
 document.addEventListener('keydown', (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey || typingInto(event.target)) return;
+  if (event.key === 'Escape' && document.documentElement.dataset.view === 'text') { setProjector(false); return; }
+  if (event.key === 't' || event.key === 'T') { setProjector(document.documentElement.dataset.view !== 'text'); event.preventDefault(); return; }
+  if (document.body.dataset.connection !== 'open') return;   // nothing to send them to
   if (event.key >= '1' && event.key <= '9') { solo(Number(event.key) - 1); event.preventDefault(); }
-  else if (event.key === '0') { allEqual(); event.preventDefault(); }
+  else if (event.key === '0') { setAll(models.map(() => 1)); event.preventDefault(); }
   else if (event.key === 'r' || event.key === 'R') { reset(); event.preventDefault(); }
   else if (event.key === ' ') {
     if (event.target.closest?.('button, summary, [role=button]') || event.target.type === 'checkbox' || event.target.type === 'radio') return;
@@ -253,81 +271,15 @@ document.addEventListener('keydown', (event) => {
   }
 });
 
-// ---------- the text ----------
-
-let lastSpan = null, lastModel = -1, shown = 0;
-
-function separate() {
-  queue.push({ text: '\n', model: -1 });
-}
-
-function appendRun(text, model) {
-  if (model !== lastModel || !lastSpan) {
-    lastSpan = h('span', { style: { color: model >= 0 ? models[model]?.colour || '#e9ebf1' : 'inherit' } });
-    stream.insertBefore(lastSpan, caret);
-    lastModel = model;
-  }
-  lastSpan.append(text);
-  shown += text.length;
-}
-
-function flushText() {
-  if (!queue.length) return;
-  const stick = stream.scrollTop + stream.clientHeight >= stream.scrollHeight - 48;
-  for (const { text, model } of queue) {
-    if (!text.includes('\uFFFD')) { appendRun(text, model); continue; }
-    // An invalid UTF-8 sequence: the models disagreed in the middle of a multi-byte character.
-    text.split('\uFFFD').forEach((part, k) => {
-      if (k > 0) {
-        stream.insertBefore(h('span', { class: 'invalid', title: 'an incomplete UTF-8 character: the models disagreed mid-character' }, '·'), caret);
-        lastSpan = null;
-        shown += 1;
-      }
-      if (part) appendRun(part, model);
-    });
-  }
-  queue.length = 0;
-  if (shown > MAX_CHARS) {
-    while (shown > KEEP_CHARS && stream.firstChild !== caret) {
-      shown -= stream.firstChild.textContent.length;
-      stream.firstChild.remove();
-    }
-    if (lastSpan && !lastSpan.isConnected) lastSpan = null;
-  }
-  stream.dataset.chars = String(symbols);
-  $('#symbol-count').dataset.chars = String(symbols);
-  $('#symbol-count').textContent = `${symbols.toLocaleString('en')} symbols`;
-  if (stick) stream.scrollTop = stream.scrollHeight;
-}
-
 // ---------- drawing ----------
 
-function drawDistributions() {
-  if (!distributionsDirty || !jointRow) return;
-  distributionsDirty = false;
-  if (frame) {
-    jointColumns = columnsOf(frame.joint);
-    columns = rows.map((_, i) => columnsOf(frame.models[i]));
-  }
-  const joint = fitCanvas(jointRow.canvas);
-  if (joint) drawDistribution(joint.context, joint.width, joint.height, jointColumns, { marker, labels: true });
-  const top = topColumns(jointColumns, 3);
-  jointRow.share.textContent = top.length ? top.map((c) => `${c.label} ${Math.round(c.p * 100)}%`).join('  ') : '';
-  const total = frame ? frame.weights.reduce((a, b) => a + b, 0) || 1 : 1;
-  rows.forEach((row, i) => {
-    const fit = fitCanvas(row.canvas);
-    const skipped = frame && (!frame.models[i] || frame.models[i].length === 0);
-    row.element.classList.toggle('skipped', Boolean(skipped) && active[i] !== false);
-    if (fit) drawDistribution(fit.context, fit.width, fit.height, columns[i], { skipped });
-    row.share.textContent = frame ? (skipped ? 'skipped' : `${Math.round(((frame.weights[i] ?? 0) / total) * 100)}% share`) : '';
-  });
-}
-
 function animate() {
-  flushText();
-  drawDistributions();
+  if (models.length && text.flush()) {   // once the models' colours are known
+    $('#symbol-count').dataset.chars = String(text.symbols);
+    $('#symbol-count').textContent = `${text.symbols.toLocaleString('en')} symbols`;
+  }
+  distributions.draw();
   pad.draw();
   requestAnimationFrame(animate);
 }
 requestAnimationFrame(animate);
-new ResizeObserver(() => { distributionsDirty = true; }).observe($('#rows'));

@@ -1,12 +1,16 @@
 // The instrument page (IMPS, Martin & Torresen 2019): live bars for the performer's values and
-// the model's predictions, a scrolling ten-second history, the interaction settings, a way to
-// play from the page (XY pad and sliders send `interface` events), and the workshop.
+// the model's predictions, a scrolling ten-second history, where the predictions go and a
+// voice to hear them in the browser, the interaction settings, a way to play from the page
+// (XY pad and sliders send `interface` events), and the workshop.
 
-import { loadModels, startPage } from './page.js';
+import { loadModels, pollStatus, startPage } from './page.js';
+import { Voice } from './voice.js';
 import { Workshop } from './workshop.js';
+import { XYPad } from './xy-pad.js';
 import { $, $$, clamp, distinctColours, fitCanvas, h, rangeControl, rgba } from './ui.js';
 
-const { connection, midi } = startPage({ midi: 'instrument' });
+const { connection, midi, restart } = startPage({ midi: 'instrument' });
+const voice = new Voice();
 
 const HISTORY_SECONDS = 10;
 const HISTORY_LIMIT = 4000;       // events kept while the tab is hidden (nothing is drawn then)
@@ -33,6 +37,7 @@ let paused = false;
 function build(catalog, status) {
   const control = catalog.filter((m) => m.kind === 'control');
   const instrument = status.instrument;
+  workshop.setCatalog(control);
   if (!instrument) {
     $('#bars').replaceChildren(h('p', { class: 'empty' }, h('strong', {}, 'No control model is loaded. '),
       'Start the server with one to play the instrument.'));
@@ -52,6 +57,7 @@ function build(catalog, status) {
 function layout(count) {
   if (count === dims && bars.length) return;
   dims = count;
+  historyQuiet = false;   // redraw the lanes for the new width
   latestIn = new Array(dims).fill(null);
   latestOut = new Array(dims).fill(null);
   bars = Array.from({ length: dims }, (_, i) => {
@@ -75,7 +81,7 @@ function layout(count) {
     return wrapper;
   }));
   box.append(h('p', { class: 'hint' }, 'Moving a slider or the pad plays one event per frame, like a controller would.'));
-  xy.dirty = true;
+  xy.markDirty();
 }
 
 // ---------- events ----------
@@ -84,7 +90,7 @@ function play() {
   if (!dims) return;
   const values = sliders.map((s) => s.value);
   connection.sendLatest('interface', { type: 'interface', values });
-  xy.dirty = true;
+  xy.markDirty();
 }
 
 function remember(event) {
@@ -96,6 +102,7 @@ function remember(event) {
 connection.on('interface', (message) => {
   latestIn = message.values;
   countIn += 1;
+  voice.play('in', message.values);
   remember({ t: performance.now(), values: message.values, source: 'in' });
   $('#last-dt').textContent = `${Number(message.dt).toFixed(3)} s`;
   barsDirty = true;
@@ -103,9 +110,10 @@ connection.on('interface', (message) => {
 connection.on('prediction', (message) => {
   latestOut = message.values;
   countOut += 1;
+  voice.play('out', message.values);
   remember({ t: performance.now(), values: message.values, source: 'out' });
   barsDirty = true;
-  xy.dirty = true;
+  xy.markDirty();
 });
 
 // ---------- settings ----------
@@ -143,6 +151,7 @@ function setPaused(value) {
 }
 
 function applyStatus(status) {
+  showRoutes(status?.outputs);
   const s = status && status.instrument;
   if (!s) return;
   if (s.dims - 1 !== dims) layout(s.dims - 1);
@@ -155,93 +164,76 @@ function applyStatus(status) {
   silence.set(s.silenceThreshold);
   setPaused(s.paused);
   workshop.showCurrent(s.file);
+  workshop.showLog(s.log);
 }
 
 const workshop = new Workshop(connection);
 loadModels(connection, (catalog, status) => { build(catalog, status); workshop.refresh(); workshop.showJob(status.training); });
 connection.on('status', (message) => applyStatus(message.status));
+pollStatus(connection, 2);   // events change the status (a new session log) without publishing it
+
+/** Where the predictions go: OSC destinations and address, MIDI ports, this browser. */
+function showRoutes(outputs) {
+  if (!outputs) return;
+  const osc = outputs.osc?.length ? `OSC ${outputs.predictionAddresses.join(' and ')} to ${outputs.osc.join(', ')}` : 'no OSC destination';
+  const midiOut = outputs.midi?.length ? `MIDI out: ${outputs.midi.join(', ')}` : 'no MIDI output';
+  $('#routes').replaceChildren(h('b', {}, 'Predictions go to '), `${osc} · ${midiOut} · `,
+    h('span', { id: 'routes-sound' }, voice.on ? 'and this browser' : 'not to this browser (Sound is off)'));
+  $('#routes').dataset.osc = (outputs.osc || []).join(',');
+}
+
+// ---------- sound in the browser ----------
+
+const soundButton = $('#sound');
+soundButton.addEventListener('click', async () => {
+  try {
+    if (voice.on) await voice.stop(); else await voice.start();
+  } catch (error) {
+    soundButton.title = `No sound: ${error.message}`;
+  }
+  soundButton.setAttribute('aria-pressed', String(voice.on));
+  soundButton.textContent = voice.on ? 'Sound on' : 'Sound off';
+  const line = $('#routes-sound');
+  if (line) line.textContent = voice.on ? 'and this browser' : 'not to this browser (Sound is off)';
+});
+setInterval(() => {
+  soundButton.dataset.notesIn = String(voice.strikes.in);
+  soundButton.dataset.notesOut = String(voice.strikes.out);
+}, 250);
+
+restart.keep({
+  capture: (status) => {
+    const s = status.instrument;
+    return s ? { model: s.model, file: s.file ?? null, mode: s.mode, piTemperature: s.piTemperature, sigmaTemperature: s.sigmaTemperature,
+      timescale: s.timescale, silenceThreshold: s.silenceThreshold, paused: s.paused } : null;
+  },
+  restore: async (saved, status) => {
+    const skipped = [];
+    const send = (command) => connection.api('/api/command', { method: 'POST', body: command });
+    if (saved.file && saved.file !== status?.instrument?.file) {
+      try { await connection.api('/api/instrument/model', { method: 'POST', body: { name: saved.file } }); } catch { skipped.push(`the model ${saved.model} (not found)`); }
+    }
+    await send({ type: 'mode', mode: saved.mode });
+    await send({ type: 'pi-temperature', value: saved.piTemperature });
+    await send({ type: 'sigma-temperature', value: saved.sigmaTemperature });
+    await send({ type: 'timescale', value: saved.timescale });
+    await send({ type: 'silence-threshold', value: saved.silenceThreshold });
+    if (saved.paused) await send({ type: 'instrument-pause', paused: true });
+    return skipped;
+  },
+});
 
 // ---------- the XY pad ----------
 
-const xy = {
-  canvas: $('#xy'),
-  pointer: null,
-  trail: [],
-  dirty: true,
-};
-function xyFromEvent(event) {
-  const rect = xy.canvas.getBoundingClientRect();
-  return [clamp((event.clientX - rect.left) / rect.width, 0, 1), clamp(1 - (event.clientY - rect.top) / rect.height, 0, 1)];
-}
-function xySet([x, y]) {
-  if (sliders[0]) { sliders[0].input.value = String(x); sliders[0].input.dispatchEvent(new Event('input')); }
-  if (sliders[1]) { sliders[1].input.value = String(y); sliders[1].input.dispatchEvent(new Event('input')); }
-  xy.trail.push({ x, y, t: performance.now() });
-  xy.dirty = true;
-}
-xy.canvas.addEventListener('pointerdown', (event) => {
-  if (event.pointerType === 'mouse' && event.button !== 0) return;
-  event.preventDefault();
-  xy.pointer = event.pointerId;
-  xy.canvas.setPointerCapture(event.pointerId);
-  xySet(xyFromEvent(event));
+const xy = new XYPad($('#xy'), {
+  position: () => (sliders.length ? [sliders[0].value, sliders[1]?.value ?? 0.5] : null),
+  set: ([x, y]) => {
+    if (sliders[0]) { sliders[0].input.value = String(x); sliders[0].input.dispatchEvent(new Event('input')); }
+    if (sliders[1]) { sliders[1].input.value = String(y); sliders[1].input.dispatchEvent(new Event('input')); }
+  },
+  answer: () => ({ values: latestOut, colour: modelColour, shown: dims >= 2 }),
+  ink: INPUT,
 });
-xy.canvas.addEventListener('pointermove', (event) => {
-  if (xy.pointer !== event.pointerId) return;
-  xySet(xyFromEvent(event));
-});
-const xyRelease = (event) => { if (xy.pointer === event.pointerId) { xy.pointer = null; xy.dirty = true; } };
-xy.canvas.addEventListener('pointerup', xyRelease);
-xy.canvas.addEventListener('pointercancel', xyRelease);
-xy.canvas.addEventListener('keydown', (event) => {
-  const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
-  const move = moves[event.key];
-  if (!move || !sliders.length) return;
-  event.preventDefault();
-  const step = event.shiftKey ? 0.1 : 0.02;
-  xySet([clamp((sliders[0]?.value ?? 0.5) + move[0] * step, 0, 1), clamp((sliders[1]?.value ?? 0.5) + move[1] * step, 0, 1)]);
-});
-
-function drawXY() {
-  const now = performance.now();
-  while (xy.trail.length && now - xy.trail[0].t > 1500) xy.trail.shift();
-  if (!xy.dirty && !xy.trail.length) return;
-  const fit = fitCanvas(xy.canvas);
-  if (!fit) return;
-  xy.dirty = false;
-  const { context: g, width, height } = fit;
-  g.clearRect(0, 0, width, height);
-  g.strokeStyle = 'rgba(255, 255, 255, 0.05)';
-  g.lineWidth = 1;
-  for (let k = 1; k < 4; k++) {
-    g.beginPath(); g.moveTo((k * width) / 4, 0); g.lineTo((k * width) / 4, height);
-    g.moveTo(0, (k * height) / 4); g.lineTo(width, (k * height) / 4); g.stroke();
-  }
-  const at = (x, y) => [x * width, (1 - y) * height];
-  // the model's latest answer on the same plane
-  if (latestOut[0] !== null && latestOut[0] !== undefined && dims >= 2) {
-    const [px, py] = at(clamp(latestOut[0], 0, 1), clamp(latestOut[1], 0, 1));
-    g.fillStyle = rgba(modelColour, 0.25);
-    g.beginPath(); g.arc(px, py, 18, 0, Math.PI * 2); g.fill();
-    g.fillStyle = modelColour;
-    g.beginPath(); g.arc(px, py, 6, 0, Math.PI * 2); g.fill();
-  }
-  for (let i = 1; i < xy.trail.length; i++) {
-    const a = xy.trail[i - 1], b = xy.trail[i];
-    g.strokeStyle = rgba(INPUT, 0.6 * (1 - (now - b.t) / 1500));
-    g.lineWidth = 3;
-    g.lineCap = 'round';
-    g.beginPath(); g.moveTo(...at(a.x, a.y)); g.lineTo(...at(b.x, b.y)); g.stroke();
-  }
-  if (sliders.length) {
-    const [cx, cy] = at(sliders[0].value, sliders[1]?.value ?? 0.5);
-    g.strokeStyle = 'rgba(255, 255, 255, 0.18)';
-    g.beginPath(); g.moveTo(cx, 0); g.lineTo(cx, height); g.moveTo(0, cy); g.lineTo(width, cy); g.stroke();
-    g.strokeStyle = '#ffffff';
-    g.lineWidth = 2;
-    g.beginPath(); g.arc(cx, cy, xy.pointer !== null ? 13 : 10, 0, Math.PI * 2); g.stroke();
-  }
-}
 
 // ---------- bars and history ----------
 
@@ -317,8 +309,8 @@ function drawHistory() {
 function animate() {
   drawBars();
   drawHistory();
-  drawXY();
+  xy.draw();
   requestAnimationFrame(animate);
 }
 requestAnimationFrame(animate);
-new ResizeObserver(() => { historyQuiet = false; xy.dirty = true; }).observe($('#history'));
+new ResizeObserver(() => { historyQuiet = false; xy.markDirty(); }).observe($('#history'));

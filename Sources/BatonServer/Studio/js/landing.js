@@ -51,7 +51,8 @@ function showStatus(s) {
     $('#st-dropped').textContent = String(s.osc.malformed + s.osc.refused + s.osc.unknown);
   }
   const t = s.text;
-  $('#st-text').textContent = t ? `${t.models.length} models · ${formatCount(t.symbols)} symbols · ${t.paused ? 'paused' : (t.rate ? t.rate + '/s' : 'max speed')}` : 'none';
+  const pace = t && (t.paused ? 'paused' : t.writing && !t.writing.length ? 'no model is writing' : t.fastest ? 'as fast as possible' : `${t.rate}/s`);
+  $('#st-text').textContent = t ? `${t.models.length} models · ${formatCount(t.symbols)} symbols · ${pace}` : 'none';
   const i = s.instrument;
   $('#st-instrument').textContent = i ? `${i.mode} · ${formatCount(i.inputs)} in · ${formatCount(i.predictions)} out` : 'none';
   $('#st-strokes').textContent = s.strokes && s.strokes.length ? s.strokes.join(', ') : 'none';

@@ -1,7 +1,9 @@
 // Web MIDI with MIDI-learn: turn "MIDI learn" on, move a controller (a CC message), then
 // click the control it should drive. Mappings live in localStorage per page; CC values
 // 0–127 are scaled to the control's range. Without Web MIDI (unsupported, denied, or no
-// answer within 3 s) the page says "MIDI unavailable" and everything else keeps working.
+// answer within 3 s) the MIDI tools leave the top bar (`body[data-midi=unavailable]`)
+// and everything else keeps working. While the server is away a controller moves nothing,
+// as the page's own controls do not.
 
 const TIMEOUT = 3000;
 
@@ -144,7 +146,7 @@ export class Midi {
     }
     const id = this.mappings[`${channel}:${cc}`];
     const target = id && this.targets.get(id);
-    if (!target) return;
+    if (!target || document.body.dataset.connection !== 'open') return;
     let v = target.min + (value / 127) * (target.max - target.min);
     if (target.step > 0) v = Math.round((v - target.min) / target.step) * target.step + target.min;
     v = Math.min(target.max, Math.max(target.min, Number(v.toFixed(6))));

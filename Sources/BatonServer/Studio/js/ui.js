@@ -1,4 +1,5 @@
 // Small DOM and canvas helpers shared by the Studio's pages.
+import { guardRange } from './touch.js';
 
 /** Builds an element: h('button', { class: 'btn', onclick }, 'Play'). */
 export function h(tag, props = {}, ...children) {
@@ -116,6 +117,8 @@ export function rangeControl(wrapper, { format = (v) => String(v), onInput } = {
     show();
     onInput?.(Number(input.value));
   });
+  input.addEventListener('limits', show);   // the server's limits narrowed the range
+  guardRange(input, wrapper);
   show();
   return {
     input,
@@ -129,7 +132,10 @@ export function rangeControl(wrapper, { format = (v) => String(v), onInput } = {
   };
 }
 
-/** A short message at the bottom of the screen (errors from the server, confirmations). */
+/**
+ * A short message under the top bar, at the side (errors from the server, confirmations);
+ * forms answer in their own message line instead, so no toast sits over a form.
+ */
 export function toast(message, kind = 'info') {
   let box = $('#toasts');
   if (!box) {
