@@ -11,6 +11,7 @@ public struct EvaluationResult: Sendable, Equatable {
     /// The same loss in bits, as character-level papers report it.
     public var bitsPerSymbol: Double { natsPerSymbol / 0.693_147_180_559_945_3 }
 
+    /// A score of `natsPerSymbol` over `symbols` predictions.
     public init(natsPerSymbol: Double, symbols: Int) {
         self.natsPerSymbol = natsPerSymbol
         self.symbols = symbols

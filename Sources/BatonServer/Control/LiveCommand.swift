@@ -54,6 +54,7 @@ public enum LiveCommand: Sendable, Equatable {
     case pauseInstrument(Bool)
     /// Live adaptation to the performer's events (docs/protocol.md, "Adaptation").
     case setAdaptation(Bool)
+    /// The adaptation learning rate (`LiveLimits`).
     case setAdaptationRate(Float)
     /// Back to the model's original weights.
     case resetAdaptation

@@ -158,6 +158,7 @@ public enum LiveLimits {
 extension NumericLimit: Encodable {
     enum Key: String, CodingKey { case name, min, max, whole, unit }
 
+    /// Writes the limit as `/api/limits` lists it.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(name, forKey: .name)

@@ -5,6 +5,7 @@ import BatonCore
 /// a blank screen that takes a minute to fill. Bounded: at most `capacity` Unicode scalars
 /// are kept (consecutive symbols by one model fold into one run).
 public final class RecentText: Sendable {
+    /// A run of the kept text: what one model wrote, or a restart.
     public enum Piece: Sendable, Equatable {
         /// Text written by one model (its index), one or more symbols long.
         case text(String, model: Int)
@@ -18,8 +19,10 @@ public final class RecentText: Sendable {
         }
     }
 
+    /// Unicode scalars kept unless the server asks otherwise (about a screenful).
     public static let defaultCapacity = 1_500
 
+    /// The most Unicode scalars kept.
     public let capacity: Int
     private struct State {
         var pieces: [Piece] = []
@@ -27,6 +30,7 @@ public final class RecentText: Sendable {
     }
     private let state = Locked(State())
 
+    /// Keeps at most `capacity` scalars (at least 1).
     public init(capacity: Int = RecentText.defaultCapacity) {
         self.capacity = max(1, capacity)
     }
@@ -41,6 +45,7 @@ public final class RecentText: Sendable {
         }
     }
 
+    /// The kept text, oldest first.
     public var pieces: [Piece] { state.withLock { $0.pieces } }
 
     private func add(_ text: String, model: Int) {

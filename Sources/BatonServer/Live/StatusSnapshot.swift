@@ -33,6 +33,7 @@ public struct OutputRoutes: Sendable, Encodable, Equatable {
     /// MIDI output ports the instrument plays on (empty without MIDI).
     public var midi: [String]
 
+    /// Where predictions go: OSC destinations, addresses, MIDI ports.
     public init(osc: [String] = [], predictionAddresses: [String] = ["/prediction"], midi: [String] = []) {
         self.osc = osc
         self.predictionAddresses = predictionAddresses

@@ -19,7 +19,9 @@ public final class StrokeEngine: Sendable {
     /// and for every point the model that wrote it (the member whose mixture it was drawn
     /// from), so a client can draw the line in the colours of its writers.
     public struct Continuation: Sendable, Equatable {
+        /// Each continuation's points, (dx, dy, pen).
         public var samples: [[[Float]]]
+        /// For each point, the index of the model that wrote it.
         public var sources: [[Int]]
     }
 
