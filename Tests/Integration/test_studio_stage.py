@@ -162,6 +162,20 @@ def test_fastest_is_a_toggle_not_a_slider_end(stage, browser):
     assert severe(browser) == []
 
 
+def expect_restored(browser):
+    """After the restore button: the banner says the settings came back."""
+    wait_for(browser, lambda d: d.find_element(By.ID, "restart-banner").get_attribute("data-state") == "restored", "it says so")
+    browser.get_log("browser")   # refused connections while the server was away are expected
+
+
+def stop_both(first, second):
+    """Stops the server that went away and the one that replaced it (if it started)."""
+    for server in (first, second):
+        if server:
+            server.stop()
+    first.sink.close()
+
+
 def test_controls_hold_while_the_server_is_away_and_a_restart_offers_the_settings_back(browser, tiny_model, second_text_model, tmp_path):
     first = Server([tiny_model, second_text_model], tmp_path / "a")
     second = None
@@ -190,13 +204,9 @@ def test_controls_hold_while_the_server_is_away_and_a_restart_offers_the_setting
         browser.find_element(By.ID, "restore-settings").click()
         wait_until(lambda: text_status(second.url)["pooling"] == "product" and text_status(second.url)["temperature"] == 2,
                    f"the settings came back: {text_status(second.url)}")
-        wait_for(browser, lambda d: d.find_element(By.ID, "restart-banner").get_attribute("data-state") == "restored", "it says so")
-        browser.get_log("browser")   # refused connections while the server was away are expected
+        expect_restored(browser)
     finally:
-        for server in (first, second):
-            if server:
-                server.stop()
-        first.sink.close()
+        stop_both(first, second)
 
 
 def touch_swipe(driver, element, dx, dy, fx=0.7):
@@ -311,10 +321,6 @@ def test_the_instrument_page_offers_its_settings_back_after_a_restart(browser, c
         browser.find_element(By.ID, "restore-settings").click()
         wait_until(lambda: api(second.url, "/api/status")["instrument"]["mode"] == "battle"
                    and api(second.url, "/api/status")["instrument"]["timescale"] == 3, "the settings came back")
-        wait_for(browser, lambda d: d.find_element(By.ID, "restart-banner").get_attribute("data-state") == "restored", "it says so")
-        browser.get_log("browser")   # refused connections while the server was away are expected
+        expect_restored(browser)
     finally:
-        for server in (first, second):
-            if server:
-                server.stop()
-        first.sink.close()
+        stop_both(first, second)
