@@ -98,21 +98,32 @@ enum QualityBench {
         o.maxMinutes = minutes
         o.maxSteps = steps
         let config = setup.preset.textConfig
-        let torch = peer.flatMap {
-            TorchTrainerProcess(peer: $0, arguments: TorchTrainerProcess.arguments(
-                corpus: setup.corpus, train: setup.train, validation: setup.validation, config: config, options: o, validateAt: grid))
-        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-quality-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
+        // Both sides start from Baton's initial weights: two draws from the same distribution
+        // differ by ±0.02 nats/char after a few hundred steps (docs/benchmarks.md), more than
+        // the engines do, so separate draws would compare initialisations, not engines.
+        var rng = SeededGenerator(seed: o.seed)
+        let model = Model.initialised(config, using: &rng)
+        let initial = folder.appendingPathComponent("initial.safetensors").path
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try model.save(to: initial)
+        } catch {
+            print("quality: cannot write the initial model to \(initial): \(error)")
+            return Outcome(budget: budgetName(minutes: minutes, steps: steps), baton: [], batonSteps: 0, torch: nil)
+        }
+        let torch = peer.flatMap {
+            TorchTrainerProcess(peer: $0, arguments: TorchTrainerProcess.arguments(
+                corpus: setup.corpus, train: setup.train, validation: setup.validation, config: config, options: o, validateAt: grid)
+                + ["--init-from", initial])
+        }
         var validations: [TorchTrainerProcess.Validation] = []
         var stepsTaken = 0
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let train = try TextBatches(bytes: Array(setup.bytes[setup.train]), steps: o.window, rows: o.batchSize, path: setup.corpus, what: "training part")
             let validation = try TextBatches(bytes: Array(setup.bytes[setup.validation]), steps: o.window, rows: o.batchSize,
                                              path: setup.corpus, what: "validation part")
-            var rng = SeededGenerator(seed: o.seed)
-            let model = Model.initialised(config, using: &rng)
             let trainer = Trainer(model: model, train: train, validation: validation, options: o,
                                   paths: TrainingPaths(model: folder.appendingPathComponent("quality.safetensors").path))
             torch?.start()
@@ -123,8 +134,11 @@ enum QualityBench {
         } catch {
             print("quality: Baton's run failed: \(error)")
         }
-        return Outcome(budget: minutes.map { "\(format($0, 0)) min" } ?? "\(steps ?? 0) steps", baton: validations, batonSteps: stepsTaken,
-                       torch: torch?.finish())
+        return Outcome(budget: budgetName(minutes: minutes, steps: steps), baton: validations, batonSteps: stepsTaken, torch: torch?.finish())
+    }
+
+    static func budgetName(minutes: Double?, steps: Int?) -> String {
+        minutes.map { "\(format($0, 0)) min" } ?? "\(steps ?? 0) steps"
     }
 
     static func printCurve(_ outcome: Outcome) {

@@ -10,7 +10,8 @@ Baton's says something about Baton's engine and not about a different recipe:
   held-out bytes the same way and is scored from the zero state, state carried, with the
   same windows (`TextBatches` in Sources/BatonTraining/Data/TextCorpus.swift).
 - model: one-hot bytes or a learned embedding `[256, E]` → LSTM layers → linear head.
-- init (`Model+Initialisation.swift`): see `initialise` below.
+- init (`Model+Initialisation.swift`): see `initialise` below; `baton-bench quality` passes
+  `--init-from` so that both trainers start from the very same weights.
 - regularisation: dropout on the non-recurrent connections (fresh or locked masks),
   DropConnect on the recurrent weights, embedding (symbol) dropout, decoupled weight decay.
 - optimiser: Adam (β 0.9, 0.999, ε 1e-8), global-norm clipping, the schedule below.
@@ -79,6 +80,22 @@ def initialise(model, units, forget_bias, scheme):
                 p.uniform_(-bound, bound)
         for layer in model.lstm:
             layer.bias_ih_l0[units:2 * units] = forget_bias
+
+
+def load_initial(model, path):
+    """Start from a Baton model file's weights (same architecture), so both trainers begin
+    from identical parameters and only the engines differ. Baton names layer k's tensors
+    `lstm.X_l{k}`; this script's single-layer LSTMs call them `lstm.{k}.X_l0`."""
+    from safetensors.torch import load_file
+    tensors = load_file(path)
+    state = {}
+    for name, value in tensors.items():
+        parts = name.split(".")
+        if parts[0] == "lstm":
+            field, layer = parts[1].rsplit("_l", 1)
+            name = f"lstm.{layer}.{field}_l0"
+        state[name] = value.float()
+    model.load_state_dict(state)
 
 
 def dropout_mask(shape, keep, locked, steps):
@@ -186,6 +203,8 @@ def main():
     parser.add_argument("--ema", type=float, default=0, help="validate an exponential moving average with this decay")
     parser.add_argument("--forget-bias", type=float, default=1)
     parser.add_argument("--init", choices=["baton", "torch"], default="baton")
+    parser.add_argument("--init-from", default="", help="start from this Baton model file's weights")
+    parser.add_argument("--trace", type=int, default=0, help="report the training loss of the first N steps")
     parser.add_argument("--minutes", type=float, default=0, help="training time (validations excluded)")
     parser.add_argument("--steps", type=int, default=0, help="a step budget instead: the schedule runs over steps")
     parser.add_argument("--validate-at", default="", help="comma-separated steps at which to validate")
@@ -202,6 +221,8 @@ def main():
     valid = Streams(data[args.valid[0]:args.valid[1]], args.window, args.batch)
     model = CharModel(args.layers, args.units, args.embedding)
     initialise(model, args.units, args.forget_bias, args.init)
+    if args.init_from:
+        load_initial(model, args.init_from)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, args.beta2), eps=1e-8,
                                   weight_decay=args.weight_decay)
     average = WeightAverage(model, args.ema) if args.ema > 0 else None
@@ -211,7 +232,7 @@ def main():
         print(json.dumps({"ready": True}), flush=True)
         sys.stdin.readline()
     budget = args.minutes * 60
-    validations = []
+    validations, trace = [], []
     step, epoch, w, trained, state = 0, 0, 0, 0.0, None
 
     def spent():
@@ -234,13 +255,15 @@ def main():
         if average is not None:
             average.update(model)
         trained += time.perf_counter() - t0
+        if step < args.trace:
+            trace.append(loss.item())
         step, w = step + 1, w + 1
         if step in checkpoints:
             validations.append({"step": step, "seconds": trained, "nll": validate(average.model if average else model, valid, args)})
     if not validations or validations[-1]["step"] != step:
         validations.append({"step": step, "seconds": trained, "nll": validate(average.model if average else model, valid, args)})
     print(json.dumps({"validations": validations, "steps": step, "epochs": epoch + w / train.batches,
-                      "seconds": trained, "torch": torch.__version__, "threads": args.threads}))
+                      "seconds": trained, "torch": torch.__version__, "threads": args.threads, "trace": trace}))
 
 
 if __name__ == "__main__":
