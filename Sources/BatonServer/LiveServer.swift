@@ -166,7 +166,8 @@ public final class LiveServer: Sendable {
         Bundle.module.resourceURL.map { $0.appendingPathComponent("Studio").path }
     }
 
-    /// Runs until SIGINT/SIGTERM. `ready` is called once both sockets are bound.
+    /// Runs until SIGINT/SIGTERM. `ready` is called once both sockets are bound. Throws
+    /// `StudioPageError` before binding when the Studio folder lacks its shared head or a page its marker.
     public func run(extraServices: [any Service] = [], ready: @escaping @Sendable (ServerEndpoints) async -> Void) async throws {
         var destinations: [SocketAddress] = []
         for text in configuration.oscDestinations {
@@ -182,9 +183,11 @@ public final class LiveServer: Sendable {
             predictionAddress: configuration.predictionAddress, predictionAliases: configuration.predictionAliases)
         oscConfiguration.interfaceThru = configuration.interfaceThru
         let osc = OSCService(configuration: oscConfiguration, session: session, logger: logger)
-        let studio = configuration.studioFolder ?? Self.studioFolder
+        // The pages are assembled here, before anything listens: a broken Studio folder stops the start.
+        var studio: StudioPages?
+        if let folder = configuration.studioFolder ?? Self.studioFolder { studio = try StudioPages(folder: folder) }
         let access = AccessPolicy(token: configuration.token, listen: configuration.listen, allowHosts: configuration.allowHosts,
-                                  allowOrigins: configuration.allowOrigins, isStudioFile: AccessMiddleware.studioFiles(in: studio))
+                                  allowOrigins: configuration.allowOrigins, isStudioFile: AccessMiddleware.studioFiles(in: studio?.folder))
         let router = HTTPInterface.router(session: session, catalog: catalog, access: access, studio: studio, logger: logger)
         let session = self.session, outputs = configuration.oscDestinations
         let app = Application(

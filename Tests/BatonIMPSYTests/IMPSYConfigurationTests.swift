@@ -5,11 +5,13 @@ import Foundation
 import Testing
 
 enum Fixtures {
+    /// The shared IMPSY fixtures: under `BATON_SHARED` when it is set, else in `../shared`
+    /// beside the checkout (no machine-specific fallback).
     static let impsy: String = {
-        let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let beside = here.deletingLastPathComponent().appendingPathComponent("shared/fixtures/impsy").path
-        if FileManager.default.fileExists(atPath: beside) { return beside }
-        return ProcessInfo.processInfo.environment["BATON_SHARED"].map { $0 + "/fixtures/impsy" } ?? "/work/shared/fixtures/impsy"
+        let shared = ProcessInfo.processInfo.environment["BATON_SHARED"].map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
+        return shared.appendingPathComponent("fixtures/impsy").path
     }()
     static var configs: String { impsy + "/configs" }
     static var configFiles: [String] {
@@ -29,7 +31,7 @@ enum Fixtures {
 @Suite struct IMPSYConfigurationTests {
     @Test func everySharedConfigLoads() throws {
         let files = Fixtures.configFiles
-        #expect(files.count >= 7, "the shared IMPSY configs are missing: \(Fixtures.configs)")
+        #expect(files.count >= 7, "the shared IMPSY configs are missing: \(Fixtures.configs) (put the shared folder at ../shared beside the checkout, or set BATON_SHARED to it)")
         for file in files {
             let c = try IMPSYConfiguration.load(path: file)
             #expect((2...17).contains(c.dimension), "\(file)")

@@ -9,9 +9,11 @@ import Testing
 @Suite struct HTTPAccessTests {
     static func router(token: String?, listen: String) throws -> Router<BatonRequestContext> {
         let studio = temporaryFolder("studio")
-        try "<html>Baton</html>".write(toFile: studio + "/index.html", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: studio + "/partials", withIntermediateDirectories: true)
+        try "<title>Baton</title>".write(toFile: studio + "/" + StudioPages.fragmentPath, atomically: true, encoding: .utf8)
+        try "<html>\(StudioPages.marker)</html>".write(toFile: studio + "/index.html", atomically: true, encoding: .utf8)
         let access = AccessPolicy(token: token, listen: listen, isStudioFile: AccessMiddleware.studioFiles(in: studio))
-        return HTTPInterface.router(session: try testSession(), catalog: [], access: access, studio: studio, logger: Logger(label: "test"))
+        return HTTPInterface.router(session: try testSession(), catalog: [], access: access, studio: try StudioPages(folder: studio), logger: Logger(label: "test"))
     }
 
     static let json = ["Content-Type": "application/json"]

@@ -28,10 +28,13 @@ public struct BatonRequestContext: RequestContext, WebSocketRequestContext {
 enum HTTPInterface {
     static let maximumWebSocketMessage = 1 << 20
 
-    static func router(session: LiveSession, catalog: [ModelSummary], access: AccessPolicy, studio: String?, logger: Logger) -> Router<BatonRequestContext> {
+    static func router(session: LiveSession, catalog: [ModelSummary], access: AccessPolicy, studio: StudioPages?, logger: Logger) -> Router<BatonRequestContext> {
         let router = Router(context: BatonRequestContext.self)
         router.add(middleware: AccessMiddleware(policy: access))
-        if let studio { router.add(middleware: FileMiddleware(studio, cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true, logger: logger)) }
+        if let studio {
+            router.add(middleware: StudioPageMiddleware(pages: studio))
+            router.add(middleware: FileMiddleware(studio.folder, cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true, logger: logger))
+        }
         let workshop = session.workshop
 
         router.get("/api/status") { _, _ in JSONResponse(session.status) }

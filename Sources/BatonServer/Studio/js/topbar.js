@@ -1,7 +1,7 @@
-// The head and top bar every Studio page shares, built in one place: the icon, the brand,
-// the page links (the current one marked), Stage view, MIDI learn where the page has
-// controls, and the connection indicator. A page's HTML holds only an empty
-// <header class="topbar">, so a new page or link is added here once.
+// The top bar every Studio page shares, built in one place: the brand, the page links (the
+// current one marked), Stage view, MIDI learn where the page has controls, and the
+// connection indicator. A page's HTML holds only an empty <header class="topbar">, so a new
+// page or link is added here once (the shared <head>, icon included, is partials/head.html).
 import { h } from './ui.js';
 
 export const PAGES = [
@@ -18,9 +18,6 @@ export function currentPage() {
 
 /** Fills the page's <header class="topbar"> (creating it if missing); returns it. */
 export function renderTopbar({ midi = false } = {}) {
-  if (!document.querySelector('link[rel=icon]')) {
-    document.head.append(h('link', { rel: 'icon', href: 'img/baton.svg', type: 'image/svg+xml' }));
-  }
   let header = document.querySelector('header.topbar');
   if (!header) {
     header = h('header', { class: 'topbar' });
