@@ -5,7 +5,8 @@ import Foundation
 /// The live server end to end, as a performer's software sees it: `baton serve` in its own
 /// process, OSC over loopback UDP from this process.
 enum ServerBench {
-    static func run(options: BenchOptions, peer: TorchPeer?) {
+    /// `only: "adapt"` runs the adaptation off/on comparison alone (`baton-bench adapt`).
+    static func run(options: BenchOptions, peer: TorchPeer?, only: String? = nil) {
         let baton = Paths.root.appendingPathComponent(".build/release/baton").path
         guard FileManager.default.isExecutableFile(atPath: baton) else { print("server: \(baton) not built, skipped\n"); return }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-bench-\(getpid())")
@@ -19,6 +20,7 @@ enum ServerBench {
         let controlPath = folder.appendingPathComponent("control.safetensors").path, textPath = folder.appendingPathComponent("text.safetensors").path
         try? control.save(to: controlPath)
         try? text.save(to: textPath)
+        if only == "adapt" { ServerAdaptationBench.run(baton: baton, model: controlPath, folder: folder, options: options); return }
 
         print("Live server: /interface → /prediction in filter mode (timescale 0), end to end over loopback UDP (µs)")
         var table = Table(header: ["input rate", "events", "answered", "p50", "p99", "max"])
@@ -38,6 +40,8 @@ enum ServerBench {
         }
         print(table.render())
         print()
+        server.stop()
+        ServerAdaptationBench.run(baton: baton, model: controlPath, folder: folder, options: options)
         logThroughput(baton: baton, model: controlPath, folder: folder, options: options)
         EventEncodingBench.run(options: options)
         webSocketFanOut(baton: baton, model: textPath, folder: folder, options: options, peer: peer)
