@@ -94,6 +94,7 @@ import Testing
         #expect(json.contains(#""symbols":2000"#) && json.contains(#""unadaptedSurprise""#))
 
         try engine.apply(.saveModelAdaptation(.index(1)))
+        engine.adaptation.settle()
         let saved = try #require(engine.status.adaptation[1].saved)
         #expect(saved.hasPrefix("learner-adapted-"))
         let reloaded = try Model.load(path: (folder as NSString).appendingPathComponent(saved))

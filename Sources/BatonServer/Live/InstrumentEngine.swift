@@ -163,8 +163,7 @@ public final class InstrumentEngine: @unchecked Sendable {
         case .resetAdaptation: state.withLock { $0.adaptation.reset() }
         case .saveAdaptation:
             guard let modelFolder else { throw CommandError("this server has no workspace to save an adapted model into") }
-            let adaptation = state.withLock { $0.adaptation }
-            _ = try adaptation.save(into: modelFolder)
+            state.withLock { $0.adaptation }.save(into: modelFolder)
             return
         default: return
         }

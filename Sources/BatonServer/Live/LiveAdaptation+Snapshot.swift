@@ -25,6 +25,8 @@ extension LiveAdaptation {
         var unadaptedSurprise: Double?
         /// The file name of the last saved adapted model.
         var saved: String?
+        /// Why the last save failed (one line), until a save succeeds.
+        var saveError: String?
         /// Segments skipped because the background was still busy with earlier ones.
         var skippedSegments = 0
 
@@ -47,6 +49,7 @@ extension LiveAdaptation {
             try c.encodeIfPresent(surprise, forKey: Key("surprise"))
             try c.encodeIfPresent(unadaptedSurprise, forKey: Key("unadaptedSurprise"))
             try c.encodeIfPresent(saved, forKey: Key("saved"))
+            try c.encodeIfPresent(saveError, forKey: Key("saveError"))
             try c.encode(skippedSegments, forKey: Key("skippedSegments"))
         }
     }

@@ -168,16 +168,21 @@ final class LiveAdaptation: @unchecked Sendable {
         changed?.fire()
     }
 
-    /// Writes the adapted model into `folder` as a new file; its metadata records where it
-    /// came from and how far it adapted. Returns the file's path.
-    func save(into folder: String) throws(CommandError) -> String {
-        settle()
-        let result: Result<String, CommandError> = queue.sync {
+    /// Queues writing the adapted model into `folder` as a new file, behind the segment
+    /// being learnt (never blocking the caller, an OSC or WebSocket thread, for the backlog).
+    /// The snapshot's `saved` names the file once written, `saveError` says why it was not.
+    /// Its metadata records where the model came from and how far it adapted.
+    func save(into folder: String) {
+        queue.async { [self] in
             var model = evaluator.adaptedModel(from: base)
             let snapshot = shared.withLock { $0.snapshot }
             let stamp = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
             let stem = ((file ?? base.displayName) as NSString).lastPathComponent.replacingOccurrences(of: ".safetensors", with: "")
-            let name = "\(stem)-adapted-\(stamp).safetensors"
+            var name = "\(stem)-adapted-\(stamp).safetensors", copy = 1
+            while FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(name)) {
+                copy += 1  // two saves within a second keep both
+                name = "\(stem)-adapted-\(stamp)-\(copy).safetensors"
+            }
             let path = (folder as NSString).appendingPathComponent(name)
             model.metadata[MetadataKey.name] = "\(base.displayName) (adapted)"
             model.metadata["adapted_from"] = (file as NSString?)?.lastPathComponent ?? base.displayName
@@ -187,12 +192,11 @@ final class LiveAdaptation: @unchecked Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 try model.save(to: path)
+                shared.withLock { $0.snapshot.saved = name; $0.snapshot.saveError = nil }
             } catch {
-                return .failure(CommandError("cannot save the adapted model to \(path): \(error)"))
+                shared.withLock { $0.snapshot.saveError = "cannot save the adapted model to \(path): \(error)" }
             }
-            shared.withLock { $0.snapshot.saved = name }
-            return .success(path)
+            changed?.fire()
         }
-        return try result.get()
     }
 }

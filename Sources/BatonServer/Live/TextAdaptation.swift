@@ -54,11 +54,11 @@ final class TextAdaptation: @unchecked Sendable {
     /// Model `i` back to its original weights (nothing to do if it never adapted).
     func reset(_ i: Int) { adaptations.withLock { $0[i] }?.reset() }
 
-    /// Writes model `i`'s adapted weights into the workspace; returns the path.
-    func save(_ i: Int) throws(CommandError) -> String {
+    /// Queues writing model `i`'s adapted weights into the workspace (`saved` in its snapshot names the file).
+    func save(_ i: Int) throws(CommandError) {
         guard let modelFolder else { throw CommandError("this server has no workspace to save an adapted model into") }
         // A model that never adapted saves as a copy of itself (0 updates), as the instrument's does.
-        return try adaptation(i).save(into: modelFolder)
+        adaptation(i).save(into: modelFolder)
     }
 
     /// Fed text: taught to every model whose adaptation is on.

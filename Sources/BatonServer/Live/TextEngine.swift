@@ -115,7 +115,7 @@ public final class TextEngine: @unchecked Sendable {
         case .setModelAdaptation(let reference, let on): adaptation.setEnabled(try index(reference), on)
         case .setModelAdaptationRate(let reference, let rate): adaptation.setRate(try index(reference), rate)
         case .resetModelAdaptation(let reference): adaptation.reset(try index(reference))
-        case .saveModelAdaptation(let reference): _ = try adaptation.save(try index(reference))
+        case .saveModelAdaptation(let reference): try adaptation.save(try index(reference))
         case .pause(let paused): state.withLock { $0.paused = paused }
         case .setRate(let r): state.withLock { $0.rate = min(r, maximumRate); $0.fastest = false }
         case .setFastest(let on): state.withLock { $0.fastest = on }
