@@ -57,6 +57,7 @@ def test_fed_text_teaches_the_adapting_model_only(tmp_path):
         plain, learner = status["text"]["adaptation"]
         assert not plain["enabled"] and plain["symbols"] == 0 and plain["updates"] == 0
         assert learner["symbols"] == 2 * FEED_BYTES and learner["skippedSegments"] == 0 and learner["relativeDistance"] > 0
+        print("learner after 8 KB of LaTeX:", json.dumps(learner))
         assert learner["surprise"] < learner["unadaptedSurprise"] - 0.3, learner
         assert status["text"]["symbols"] > 0  # the ensemble kept writing meanwhile
 
