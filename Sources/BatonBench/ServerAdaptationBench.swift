@@ -11,14 +11,8 @@ import FoundationNetworking
 enum ServerAdaptationBench {
     static func run(baton: String, model: String, folder: URL, options: BenchOptions) {
         let rate = 1000.0, rounds = options.quick ? 1 : 2, count = options.quick ? 1000 : 3000
-        let receiver = UDPEndpoint()
-        guard let server = ServerProcess(baton: baton, arguments: [model, "--mode", "filter", "--osc-send", "127.0.0.1:\(receiver.port)",
-                                                                 "--workspace", folder.appendingPathComponent("ws-adapt").path]) else { return }
+        guard let (server, sender, receiver) = ServerBench.answeringServer(baton: baton, model: model, workspace: folder.appendingPathComponent("ws-adapt")) else { return }
         defer { server.stop() }
-        let sender = UDPEndpoint()
-        sender.send(address: "/baton/instrument/timescale", floats: [0], to: server.oscPort)
-        usleep(200_000)
-        receiver.drain()
         var off: [Double] = [], on: [Double] = [], answeredOff = 0, answeredOn = 0
         for _ in 0..<rounds {
             for adapting in [false, true] {

@@ -16,18 +16,14 @@ from pythonosc.udp_client import SimpleUDPClient  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 from conftest import shared  # noqa: E402
-from studio_support import ARTIFACTS, Server, api, open_page, set_viewport, severe, wait_for, wait_until  # noqa: E402
+from studio_support import ARTIFACTS, api, open_page, running, set_viewport, severe, wait_for, wait_until  # noqa: E402
 from test_studio_layout import shrink  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def adapting(tmp_path_factory, tiny_model, second_text_model, control_model):
-    server = Server([tiny_model, second_text_model, control_model], tmp_path_factory.mktemp("adapting"), extra=["--rate", "40"])
-    try:
+    with running([tiny_model, second_text_model, control_model], tmp_path_factory.mktemp("adapting"), extra=["--rate", "40"]) as server:
         yield server
-    finally:
-        server.stop()
-        server.sink.close()
 
 
 def on_stage(driver, url):
