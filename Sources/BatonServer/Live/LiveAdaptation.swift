@@ -129,7 +129,7 @@ final class LiveAdaptation: @unchecked Sendable {
         }
     }
 
-    /// Waits until every segment handed over so far is learnt (tests, and before saving).
+    /// Waits until every segment handed over so far is learnt, and any queued save written (tests).
     func settle() {
         repeat { queue.sync {} } while shared.withLock { $0.scheduled }
     }
