@@ -12,7 +12,8 @@ import Foundation
 /// which a background queue scores (adapted weights, and the original model beside them for
 /// the surprise meter) and then learns from. Once no segment is waiting, the new weights
 /// are packed into a fresh `Stepper` there, and the engine swaps it in between two steps
-/// (`takeStepper`), keeping the recurrent state.
+/// (`takeStepper`), keeping the recurrent state. The background thread runs below the
+/// engines' priority (`BackgroundQueue`).
 ///
 /// Segments wait in a bounded mailbox (`maximumPending`): material faster than the
 /// background can learn (a large model, a loaded machine) skips segments instead of growing
@@ -22,7 +23,7 @@ final class LiveAdaptation: @unchecked Sendable {
     let base: Model
     let file: String?
     let unit: Snapshot.Unit
-    private let queue: DispatchQueue
+    private let queue: BackgroundQueue
     private let evaluator: DynamicEvaluator
     private let original: Stepper
     private let precision: WeightPrecision
@@ -52,7 +53,7 @@ final class LiveAdaptation: @unchecked Sendable {
     /// one at a time); the stepper it hands over packs the weights at `precision`.
     init(model: Model, file: String?, options: AdaptationOptions? = nil, precision: WeightPrecision = .float32,
          maximumPending: Int = LiveAdaptation.instrumentPending,
-         queue: DispatchQueue = DispatchQueue(label: "baton.adaptation", qos: .utility), changed: ChangeSignal? = nil) {
+         queue: BackgroundQueue = BackgroundQueue(name: "baton.adaptation"), changed: ChangeSignal? = nil) {
         let options = options ?? .defaults(for: model.config.kind)
         base = model
         self.file = file
@@ -131,7 +132,7 @@ final class LiveAdaptation: @unchecked Sendable {
 
     /// Waits until every segment handed over so far is learnt, and any queued save written (tests).
     func settle() {
-        repeat { queue.sync {} } while shared.withLock { $0.scheduled }
+        repeat { queue.sync() } while shared.withLock { $0.scheduled }
     }
 
     /// One job: learns the oldest waiting segment, then queues itself again while more wait.

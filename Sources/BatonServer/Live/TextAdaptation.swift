@@ -16,7 +16,7 @@ final class TextAdaptation: @unchecked Sendable {
     let modelFolder: String?
     /// Told when a model learnt from a segment (the session then publishes its status).
     let changed = ChangeSignal()
-    private let queue = DispatchQueue(label: "baton.text.adaptation", qos: .utility)
+    private let queue = BackgroundQueue(name: "baton.text.adaptation")
     private let adaptations: Locked<[LiveAdaptation?]>
     /// Segments one model may have waiting: two feeds at the longest, so a feed sent while
     /// the last one is still being learnt is not cut.
