@@ -163,11 +163,19 @@ def live_commands():
     write("live-commands", "osc-prime", b"\x00" + message("/baton/prime", ("s", "ROMEO:")))
     write("live-commands", "osc-lookahead", b"\x00" + message("/baton/lookahead", ("i", 2147483647), ("i", 4)))
     write("live-commands", "osc-timescale", b"\x00" + message("/baton/instrument/timescale", ("d", 1e-300)))
+    write("live-commands", "osc-feed", b"\x00" + message("/baton/feed", ("s", "Call me Ishmael.")))
+    write("live-commands", "osc-adapt", b"\x00" + message("/baton/adapt", ("i", 1), ("i", 1)))
+    write("live-commands", "osc-adapt-rate", b"\x00" + message("/baton/adapt-rate", ("s", "Austen"), ("f", 0.0003)))
+    write("live-commands", "osc-adapt-save", b"\x00" + message("/baton/adapt-save", ("i", 0)))
     for name, body in [("json-weight", {"type": "weight", "model": 1, "value": 0.5}),
                        ("json-rate", {"type": "rate", "value": 1e-30}),
                        ("json-interface", {"type": "interface", "values": [0.1, 0.2, 0.3]}),
                        ("json-mode", {"type": "mode", "value": "battle"}),
-                       ("json-active", {"type": "active", "models": [0, 1]})]:
+                       ("json-active", {"type": "active", "models": [0, 1]}),
+                       ("json-feed", {"type": "feed", "text": "Call me Ishmael."}),
+                       ("json-adapt", {"type": "adapt", "model": 1, "on": True}),
+                       ("json-adapt-rate", {"type": "adapt-rate", "model": 0, "value": 0.0003}),
+                       ("json-adapt-reset", {"type": "adapt-reset", "model": "Austen"})]:
         write("live-commands", name, b"\x01" + json.dumps(body).encode())
 
 

@@ -5,7 +5,8 @@ import Foundation
 /// The live server end to end, as a performer's software sees it: `baton serve` in its own
 /// process, OSC over loopback UDP from this process.
 enum ServerBench {
-    static func run(options: BenchOptions, peer: TorchPeer?) {
+    /// `only: "adapt"` runs the adaptation off/on comparison alone (`baton-bench adapt`).
+    static func run(options: BenchOptions, peer: TorchPeer?, only: String? = nil) {
         let baton = Paths.root.appendingPathComponent(".build/release/baton").path
         guard FileManager.default.isExecutableFile(atPath: baton) else { print("server: \(baton) not built, skipped\n"); return }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("baton-bench-\(getpid())")
@@ -19,17 +20,12 @@ enum ServerBench {
         let controlPath = folder.appendingPathComponent("control.safetensors").path, textPath = folder.appendingPathComponent("text.safetensors").path
         try? control.save(to: controlPath)
         try? text.save(to: textPath)
+        if only == "adapt" { ServerAdaptationBench.run(baton: baton, model: controlPath, folder: folder, options: options); return }
 
         print("Live server: /interface → /prediction in filter mode (timescale 0), end to end over loopback UDP (µs)")
         var table = Table(header: ["input rate", "events", "answered", "p50", "p99", "max"])
-        let receiver = UDPEndpoint()
-        guard let server = ServerProcess(baton: baton, arguments: [controlPath, "--mode", "filter", "--osc-send", "127.0.0.1:\(receiver.port)",
-                                                                 "--workspace", folder.appendingPathComponent("ws").path]) else { return }
+        guard let (server, sender, receiver) = answeringServer(baton: baton, model: controlPath, workspace: folder.appendingPathComponent("ws")) else { return }
         defer { server.stop() }
-        let sender = UDPEndpoint()
-        sender.send(address: "/baton/instrument/timescale", floats: [0], to: server.oscPort)
-        usleep(200_000)
-        receiver.drain()
         for rate in [10.0, 100, 1000] {
             let count = options.quick ? Int(rate) : Int(rate * 3)
             let (latencies, answered) = latency(sender: sender, receiver: receiver, port: server.oscPort, rate: rate, count: min(count, 3000))
@@ -38,9 +34,24 @@ enum ServerBench {
         }
         print(table.render())
         print()
+        server.stop()
+        ServerAdaptationBench.run(baton: baton, model: controlPath, folder: folder, options: options)
         logThroughput(baton: baton, model: controlPath, folder: folder, options: options)
         EventEncodingBench.run(options: options)
         webSocketFanOut(baton: baton, model: textPath, folder: folder, options: options, peer: peer)
+    }
+
+    /// `baton serve` in filter mode at timescale 0 (each performer event answered at once),
+    /// sending its predictions to `receiver`; `sender` plays the performer.
+    static func answeringServer(baton: String, model: String, workspace: URL) -> (server: ServerProcess, sender: UDPEndpoint, receiver: UDPEndpoint)? {
+        let receiver = UDPEndpoint()
+        guard let server = ServerProcess(baton: baton, arguments: [model, "--mode", "filter", "--osc-send", "127.0.0.1:\(receiver.port)",
+                                                                 "--workspace", workspace.path]) else { return nil }
+        let sender = UDPEndpoint()
+        sender.send(address: "/baton/instrument/timescale", floats: [0], to: server.oscPort)
+        usleep(200_000)
+        receiver.drain()
+        return (server, sender, receiver)
     }
 
     static func latency(sender: UDPEndpoint, receiver: UDPEndpoint, port: Int, rate: Double, count: Int) -> ([Double], Int) {

@@ -11,7 +11,8 @@ import BatonCore
 final class EnsembleMember<Item: Sendable>: @unchecked Sendable {
     let index: Int
     let model: Model
-    let stepper: Stepper
+    /// Replaced only by `replaceStepper` (adapted weights), with the lock held.
+    private(set) var stepper: Stepper
     let feed: (Stepper, Item) -> Void
     /// Stream items this member has consumed (all positions below this).
     var position = 0
@@ -78,6 +79,13 @@ final class EnsembleMember<Item: Sendable>: @unchecked Sendable {
             fed += 1
         }
         return position >= target
+    }
+
+    /// Other weights of the same architecture (adapted ones) take over the current state,
+    /// so the stream goes on where it was. Call with the lock held.
+    func replaceStepper(_ replacement: Stepper) {
+        replacement.copyState(from: stepper)
+        stepper = replacement
     }
 
     func reset() {

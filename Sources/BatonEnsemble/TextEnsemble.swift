@@ -98,20 +98,37 @@ public final class TextEnsemble: @unchecked Sendable {
     @discardableResult
     public func prime(_ bytes: [UInt8], shouldStop: () -> Bool = { false }) -> Bool {
         reset()
+        return feed(bytes.isEmpty ? [0x0A] : bytes, shouldStop: shouldStop)
+    }
+
+    /// Appends `bytes` to the stream without restarting: the performer's own text, which
+    /// every active member reads (the others catch up when they join), in slices of
+    /// `primeSlice` bytes. `shouldStop` is asked between slices: when it answers true the
+    /// feed ends there (the stream holds the part fed so far) and this returns false.
+    @discardableResult
+    public func feed(_ bytes: [UInt8], shouldStop: () -> Bool = { false }) -> Bool {
         let active = controls.snapshot.activeMembers().indices
-        let text = bytes.isEmpty ? [0x0A] : bytes
+        // The generated text may have stopped inside a character; the fed text starts a new one.
+        grammar = UTF8Grammar()
         var start = 0
-        while start < text.count {
-            let end = min(start + Self.primeSlice, text.count)
-            for byte in text[start..<end] {
+        while start < bytes.count {
+            let end = min(start + Self.primeSlice, bytes.count)
+            for byte in bytes[start..<end] {
                 history.append(byte)
                 grammar.advance(byte)
             }
             advance(active)
             start = end
-            if start < text.count, shouldStop() { return false }
+            if start < bytes.count, shouldStop() { return false }
         }
         return true
+    }
+
+    /// Member `index` plays on with other weights of the same architecture (adapted ones),
+    /// keeping its state. Call between steps, from the thread that steps the ensemble.
+    public func replaceStepper(of index: Int, with replacement: Stepper) {
+        precondition(replacement.config == models[index].config, "replaceStepper: architectures differ")
+        members[index].withLock { members[index].replaceStepper(replacement) }
     }
 
     /// Brings members up to the end of the stream, in parallel.

@@ -141,14 +141,16 @@ public final class LiveServer: Sendable {
             model.metadata[MetadataKey.colour] = colours[i]
             return (entry.path, model)
         }
-        let text = models.filter { $0.model.config.kind == .text }.map(\.model)
+        let textEntries = models.filter { $0.model.config.kind == .text }
+        let text = textEntries.map(\.model)
         let control = models.first { $0.model.config.kind == .control }
         let strokes = models.filter { $0.model.config.kind == .strokes }.map(\.model)
         let seed = configuration.seed ?? UInt64.random(in: 0...UInt64.max)
         let workshop = Workshop(root: configuration.workspace, logs: configuration.logDirectory, hub: hub, loadedFiles: models.map(\.path))
         session = LiveSession(
             hub: hub,
-            text: text.isEmpty ? nil : TextEngine(models: text, hub: hub, rate: configuration.textRate, maximumRate: configuration.maximumTextRate,
+            text: text.isEmpty ? nil : TextEngine(models: text, files: textEntries.map(\.path), modelFolder: workshop.models, hub: hub,
+                                                  rate: configuration.textRate, maximumRate: configuration.maximumTextRate,
                                                   precision: configuration.precision ?? .asStored(text), seed: seed),
             instrument: try control.map { try InstrumentEngine(model: $0.model, file: $0.path, hub: hub, mode: configuration.mode, logFolder: workshop.logs,
                                                                logStyle: configuration.logStyle, modelFolder: workshop.models, seed: seed &+ 1) },

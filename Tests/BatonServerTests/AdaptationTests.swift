@@ -41,7 +41,7 @@ import Testing
         let adaptation = engine.state.withLock { $0.adaptation }
         adaptation.settle()
         var status = engine.status.adaptation
-        #expect(status.enabled && status.events == 41 && status.updates == 2)
+        #expect(status.enabled && status.taught == 41 && status.updates == 2)
         #expect(status.relativeDistance > 0)
         #expect(status.surprise?.isFinite == true && status.unadaptedSurprise?.isFinite == true)
         try engine.perform([0.5, 0.5])  // the next step adopts the adapted weights
@@ -84,6 +84,6 @@ import Testing
         while Date() < deadline, engine.status.predictions < 100 { try? await Task.sleep(for: .milliseconds(20)) }
         engine.stop()
         #expect(engine.status.predictions >= 100)
-        #expect(engine.status.adaptation.events == 0 && engine.status.adaptation.updates == 0)
+        #expect(engine.status.adaptation.taught == 0 && engine.status.adaptation.updates == 0)
     }
 }

@@ -15,7 +15,8 @@ func testSession(folder: String = temporaryFolder("session")) throws -> LiveSess
     var second = Model.initialised(.text(layers: 1, units: 8), using: &rng)
     second.metadata[MetadataKey.name] = "Second"
     let hub = EventHub()
-    return LiveSession(hub: hub, text: TextEngine(models: [first, second], hub: hub, seed: 1),
+    let models = (folder as NSString).appendingPathComponent("models")
+    return LiveSession(hub: hub, text: TextEngine(models: [first, second], modelFolder: models, hub: hub, seed: 1),
                        instrument: try InstrumentEngine(model: instrumentModel(), hub: hub, mode: .filter, logFolder: folder,
                                                         modelFolder: (folder as NSString).appendingPathComponent("models"), seed: 2),
                        strokes: nil, workshop: Workshop(root: folder, hub: hub))
@@ -40,6 +41,11 @@ func testSession(folder: String = temporaryFolder("session")) throws -> LiveSess
         "/baton/rate": ([.float32(25)], [], []),
         "/baton/fastest": ([.int32(1)], [0], []),
         "/baton/framerate": ([.float32(30)], [], []),
+        "/baton/feed": ([.string("Thou art more lovely")], [], [0]),
+        "/baton/adapt": ([.int32(0), .int32(1)], [1], [0]),
+        "/baton/adapt-rate": ([.int32(0), .float32(0.0003)], [], [0]),
+        "/baton/adapt-reset": ([.int32(1)], [], [0]),
+        "/baton/adapt-save": ([.int32(0)], [], [0]),
         "/interface": ([.float32(0.5), .float32(0.25)], [], []),
         "/baton/instrument/mode": ([.int32(2)], [], [0]),
         "/baton/instrument/pi-temperature": ([.float32(1)], [], []),
@@ -120,6 +126,9 @@ func testSession(folder: String = temporaryFolder("session")) throws -> LiveSess
         (#"{"type":"lookahead","candidates":3,"depth":4}"#, ["candidates", "depth"]), (#"{"type":"prime","text":"ROMEO:"}"#, []),
         (#"{"type":"reset"}"#, []), (#"{"type":"pause","paused":true}"#, ["paused"]), (#"{"type":"rate","value":25}"#, ["value"]),
         (#"{"type":"fastest","on":true}"#, ["on"]), (#"{"type":"framerate","value":30}"#, ["value"]),
+        (#"{"type":"feed","text":"Thou art more lovely"}"#, []), (#"{"type":"adapt","model":0,"on":true}"#, ["model", "on"]),
+        (#"{"type":"adapt-rate","model":1,"value":0.0003}"#, ["model", "value"]), (#"{"type":"adapt-reset","model":0}"#, ["model"]),
+        (#"{"type":"adapt-save","model":1}"#, ["model"]),
         (#"{"type":"interface","values":[0.5,0.25]}"#, []), (#"{"type":"mode","mode":"filter"}"#, []),
         (#"{"type":"pi-temperature","value":1}"#, ["value"]), (#"{"type":"sigma-temperature","value":0.1}"#, ["value"]),
         (#"{"type":"timescale","value":1}"#, ["value"]), (#"{"type":"silence-threshold","value":2}"#, ["value"]),
@@ -162,7 +171,9 @@ func testSession(folder: String = temporaryFolder("session")) throws -> LiveSess
                      #"{"type":"silence-threshold","value":-1}"#, #"{"type":"sigma-temperature","value":0}"#, #"{"type":"weight","model":2147483647,"value":1}"#,
                      #"{"type":"active","models":[0.5]}"#, #"{"type":"interface","values":[1e30]}"#, #"{"type":"lookahead","candidates":1e30,"depth":2}"#,
                      #"{"type":"strokes","steps":1e30}"#, #"{"type":"strokes","steps":2000,"samples":16}"#, #"{"type":"strokes","points":[[1,2]]}"#,
-                     #"{"type":"strokes","seed":-1}"#, #"{"type":"prime","text":"\#(String(repeating: "x", count: 4097))"}"#] {
+                     #"{"type":"strokes","seed":-1}"#, #"{"type":"prime","text":"\#(String(repeating: "x", count: 4097))"}"#,
+                     #"{"type":"feed","text":"\#(String(repeating: "x", count: 4097))"}"#, #"{"type":"feed","text":""}"#, #"{"type":"feed","text":7}"#,
+                     #"{"type":"adapt-rate","model":0,"value":0.5}"#, #"{"type":"adapt","model":-1}"#, #"{"type":"adapt-save","model":64}"#] {
             #expect(throws: CommandError.self, "\(json.prefix(80))") { try ClientMessage.decode(Array(json.utf8)) }
         }
     }

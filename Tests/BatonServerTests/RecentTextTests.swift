@@ -19,6 +19,18 @@ struct RecentTextTests {
         #expect(recent.json == #"{"pieces":[{"model":0,"text":"RO"},{"model":1,"text":"Mé"},{"model":0,"text":"\n"},{"prime":"ROMEO:"},{"model":1,"text":"a"}],"type":"recent"}"#)
     }
 
+    /// Fed text is kept as the performer's, between the models' runs, and trimmed like them.
+    @Test func fedTextIsKeptAsThePerformers() {
+        let recent = RecentText(capacity: 10)
+        recent.record(.symbol(text: "ab", model: 0, shares: []))
+        recent.record(.fed(text: "Call me"))
+        recent.record(.symbol(text: "c", model: 0, shares: []))
+        #expect(recent.pieces == [.text("ab", model: 0), .fed("Call me"), .text("c", model: 0)])
+        #expect(recent.json == #"{"pieces":[{"model":0,"text":"ab"},{"fed":"Call me"},{"model":0,"text":"c"}],"type":"recent"}"#)
+        recent.record(.fed(text: String(repeating: "y", count: 40) + "Ishmael"))
+        #expect(recent.pieces.last == .fed("yyyIshmael"))
+    }
+
     @Test func theTextStaysWithinItsCapacityAndKeepsTheNewest() {
         let recent = RecentText(capacity: 50)
         var written = ""

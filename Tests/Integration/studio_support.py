@@ -1,6 +1,7 @@
 """The Studio's integration tests share these: a real `baton serve` serving the Studio from
 the source tree, headless Chromium driven by Selenium, and small helpers for waiting,
 pressing, drawing and taking screenshots."""
+import contextlib
 import json
 import pathlib
 import shutil
@@ -75,6 +76,17 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
+
+
+@contextlib.contextmanager
+def running(models, workspace, **options):
+    """A `Server` for a `with` block (a module fixture): stopped and its sink closed after."""
+    server = Server(models, workspace, **options)
+    try:
+        yield server
+    finally:
+        server.stop()
+        server.sink.close()
 
 
 def udp_sink():

@@ -50,8 +50,7 @@ extension ClientMessage: Decodable {
             return .setWeights(try weights.map { v throws(CommandError) in try LiveLimits.weight.checkFloat(v) })
         case "weight":
             let value = try field.float(.value, LiveLimits.weight)
-            if let name = try? c.decode(String.self, forKey: .model) { return .setWeight(model: .name(try LiveCommand.checkedName(name)), value: value) }
-            return .setWeight(model: .index(try field.int(.model, LiveLimits.modelIndex)), value: value)
+            return .setWeight(model: try model(c, field), value: value)
         case "active":
             let models = try c.decode([Double].self, forKey: .models)
             try LiveLimits.count(models.count, LiveLimits.modelCount)
@@ -73,6 +72,11 @@ extension ClientMessage: Decodable {
         case "rate": return try LiveCommand.rate(try field.number(.value))
         case "fastest": return .setFastest(try field.flag(.on))
         case "framerate": return .setFrameRate(try field.double(.value, LiveLimits.frameRate))
+        case "feed": return .feed(try LiveCommand.checkedFeed(try c.decode(String.self, forKey: .text)))
+        case "adapt": return .setModelAdaptation(model: try model(c, field), on: try field.flag(.on))
+        case "adapt-rate": return .setModelAdaptationRate(model: try model(c, field), rate: try field.float(.value, LiveLimits.adaptationRate))
+        case "adapt-reset": return .resetModelAdaptation(try model(c, field))
+        case "adapt-save": return .saveModelAdaptation(try model(c, field))
         case "interface":
             let values = try c.decode([Double].self, forKey: .values)
             try LiveLimits.count(values.count, LiveLimits.interfaceCount)
@@ -93,6 +97,14 @@ extension ClientMessage: Decodable {
         case "instrument-adapt-save": return .saveAdaptation
         default: throw CommandError("unknown message type (see docs/protocol.md)")
         }
+    }
+}
+
+extension ClientMessage {
+    /// `"model"`: a name (a string) or an index in the loaded list.
+    fileprivate static func model(_ c: KeyedDecodingContainer<Key>, _ field: JSONFields<Key>) throws -> ModelReference {
+        if let name = try? c.decode(String.self, forKey: .model) { return .name(try LiveCommand.checkedName(name)) }
+        return .index(try field.int(.model, LiveLimits.modelIndex))
     }
 }
 

@@ -8,6 +8,7 @@ extension LiveCommand {
     public static let oscAddresses: [String] = [
         "/baton/weights", "/baton/weight", "/baton/active", "/baton/temperature", "/baton/pooling", "/baton/threshold",
         "/baton/lookahead", "/baton/prime", "/baton/reset", "/baton/pause", "/baton/rate", "/baton/fastest", "/baton/framerate",
+        "/baton/feed", "/baton/adapt", "/baton/adapt-rate", "/baton/adapt-reset", "/baton/adapt-save",
         "/interface", "/baton/instrument/mode", "/baton/instrument/pi-temperature", "/baton/instrument/sigma-temperature",
         "/baton/instrument/timescale", "/baton/instrument/threshold", "/baton/instrument/reset", "/baton/instrument/pause",
         "/baton/instrument/adapt", "/baton/instrument/adapt-rate", "/baton/instrument/adapt-reset", "/baton/instrument/adapt-save",
@@ -39,8 +40,7 @@ extension LiveCommand {
         case "/baton/weight":
             guard a.values.count == 2 else { throw CommandError("/baton/weight expects a model (index or name) and a weight") }
             let value = try a.float(1, LiveLimits.weight)
-            if let name = a.values[0].stringValue { return .setWeight(model: .name(try checkedName(name)), value: value) }
-            return .setWeight(model: .index(try a.int(0, LiveLimits.modelIndex)), value: value)
+            return .setWeight(model: try a.model(0), value: value)
         case "/baton/active":
             try LiveLimits.count(a.values.count, LiveLimits.modelCount)
             return .setActive(try a.indices.map { i throws(CommandError) in try a.int(i, LiveLimits.modelIndex) })
@@ -64,6 +64,16 @@ extension LiveCommand {
         case "/baton/rate": return try rate(a.number(0, "rate"))
         case "/baton/fastest": return .setFastest(try a.flag())
         case "/baton/framerate": return .setFrameRate(try a.double(0, LiveLimits.frameRate))
+        case "/baton/feed":
+            guard let text = a.values.first?.stringValue else { throw CommandError("/baton/feed expects a string") }
+            return .feed(try checkedFeed(text))
+        case "/baton/adapt":
+            return .setModelAdaptation(model: try a.model(0), on: try OSCArguments(address: address, values: Array(a.values.dropFirst())).flag())
+        case "/baton/adapt-rate":
+            guard a.values.count == 2 else { throw CommandError("/baton/adapt-rate expects a model (index or name) and a rate") }
+            return .setModelAdaptationRate(model: try a.model(0), rate: try a.float(1, LiveLimits.adaptationRate))
+        case "/baton/adapt-reset": return .resetModelAdaptation(try a.model(0))
+        case "/baton/adapt-save": return .saveModelAdaptation(try a.model(0))
         case "/interface":
             try LiveLimits.count(a.values.count, LiveLimits.interfaceCount)
             return .interface(try a.indices.map { i throws(CommandError) in try a.float(i, LiveLimits.controlValue) })
@@ -108,6 +118,11 @@ extension LiveCommand {
         return text
     }
 
+    static func checkedFeed(_ text: String) throws(CommandError) -> String {
+        try LiveLimits.count(text.utf8.count, LiveLimits.feedBytes)
+        return text
+    }
+
     static func checkedName(_ name: String) throws(CommandError) -> String {
         try LiveLimits.count(name.utf8.count, LiveLimits.modelNameBytes)
         return name
@@ -137,6 +152,12 @@ struct OSCArguments {
     func double(_ i: Int, _ limit: NumericLimit) throws(CommandError) -> Double { try limit.check(try number(i, limit.name)) }
     func float(_ i: Int, _ limit: NumericLimit) throws(CommandError) -> Float { try limit.checkFloat(try number(i, limit.name)) }
     func int(_ i: Int, _ limit: NumericLimit) throws(CommandError) -> Int { try limit.checkInt(try number(i, limit.name)) }
+
+    /// Argument `i` as a model: a name (a string) or an index in the loaded list.
+    func model(_ i: Int) throws(CommandError) -> ModelReference {
+        if i < values.count, let name = values[i].stringValue { return .name(try LiveCommand.checkedName(name)) }
+        return .index(try int(i, LiveLimits.modelIndex))
+    }
 
     /// No argument means on; a number means on unless it is 0; NaN and infinities are refused.
     func flag() throws(CommandError) -> Bool {

@@ -34,6 +34,17 @@ public enum LiveCommand: Sendable, Equatable {
     case setFastest(Bool)
     /// Distribution frames per second (0: none).
     case setFrameRate(Double)
+    /// The performer's text (at most `LiveLimits.feedBytes`): every model reads it, without
+    /// a restart, and the models whose adaptation is on learn from it.
+    case feed(String)
+    /// One text model's adaptation to fed text on or off.
+    case setModelAdaptation(model: ModelReference, on: Bool)
+    /// One text model's adaptation learning rate (`LiveLimits.adaptationRate`).
+    case setModelAdaptationRate(model: ModelReference, rate: Float)
+    /// One text model back to its original weights.
+    case resetModelAdaptation(ModelReference)
+    /// Writes one text model's adapted weights into the workspace's models folder.
+    case saveModelAdaptation(ModelReference)
 
     // MARK: Instrument (IMPS)
     /// The control values of one performer event (dt is measured by the server).

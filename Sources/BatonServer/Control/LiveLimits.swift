@@ -74,6 +74,8 @@ public enum LiveLimits {
     public static let lookaheadWork = NumericLimit("lookahead candidates × depth", 0...64, whole: true)
     /// The longest text a prime may carry.
     public static let primeBytes = NumericLimit("prime length", 0...4096, whole: true, unit: "bytes")
+    /// The longest text one feed may carry (the prime's limit), at least one byte.
+    public static let feedBytes = NumericLimit("feed length", 1...primeBytes.range.upperBound, whole: true, unit: "bytes")
     /// A set rate; 0 on the wire asks for the fastest mode instead (kept for OSC clients).
     public static let rate = NumericLimit("rate", 0.1...1000, unit: "symbols/s")
     /// The ceiling the server enforces in every mode (`--max-text-rate`).
@@ -141,7 +143,7 @@ public enum LiveLimits {
     /// Every numeric limit, in the order docs/protocol.md lists them.
     public static let table: [NumericLimit] = [
         weight, modelCount, modelIndex, modelNameBytes, temperature, threshold, lookaheadCandidates, lookaheadDepth, lookaheadWork,
-        primeBytes, rate, maximumTextRate, frameRate,
+        primeBytes, feedBytes, rate, maximumTextRate, frameRate,
         interfaceCount, controlValue, modeIndex, piTemperature, sigmaTemperature, timescale, silenceThreshold, adaptationRate,
         strokeSteps, strokeSamples, strokeWork, strokePoints, strokeValue, seed, requestIDBytes,
         trainingMinutes, fileNameBytes,

@@ -18,6 +18,8 @@ public final class InstrumentEngine: @unchecked Sendable {
     let logStyle: SessionLog.Style
     /// Where `saveAdaptation` writes adapted models (the workspace's models folder).
     let modelFolder: String?
+    /// Told when adaptation learnt from a segment (the session then publishes its status).
+    let adaptationChanged = ChangeSignal()
 
     struct Pending {
         var event: [Float]
@@ -38,7 +40,7 @@ public final class InstrumentEngine: @unchecked Sendable {
         var predictions = 0
         var bucket: TokenBucket
         /// Learns from the performer's events in the background (off until asked).
-        var adaptation: InstrumentAdaptation
+        var adaptation: LiveAdaptation
     }
     /// Internal so tests can look at the generator and the adaptation under the lock.
     let state: Locked<State>
@@ -62,7 +64,7 @@ public final class InstrumentEngine: @unchecked Sendable {
         effects = EffectQueue { effect in effect.perform(hub: hub, logs: logs) }
         let bucket = TokenBucket(rate: LiveLimits.predictionRate, burst: LiveLimits.predictionBurst, now: DispatchTime.now().uptimeNanoseconds)
         state = Locked(State(model: model, file: file, generator: EventGenerator(model: model, seed: seed), policy: InstrumentPolicy(mode: mode), bucket: bucket,
-                            adaptation: InstrumentAdaptation(model: model, file: file)))
+                            adaptation: LiveAdaptation(model: model, file: file, changed: adaptationChanged)))
     }
 
     /// Starts the scheduler thread ("baton.instrument").
@@ -161,8 +163,7 @@ public final class InstrumentEngine: @unchecked Sendable {
         case .resetAdaptation: state.withLock { $0.adaptation.reset() }
         case .saveAdaptation:
             guard let modelFolder else { throw CommandError("this server has no workspace to save an adapted model into") }
-            let adaptation = state.withLock { $0.adaptation }
-            _ = try adaptation.save(into: modelFolder)
+            state.withLock { $0.adaptation }.save(into: modelFolder)
             return
         default: return
         }
@@ -178,7 +179,7 @@ public final class InstrumentEngine: @unchecked Sendable {
                                          sigmaTemperature: s.generator.sigmaTemperature, seed: s.generator.rng.next())
             s.model = model
             s.file = file
-            s.adaptation = InstrumentAdaptation(model: model, file: file)
+            s.adaptation = LiveAdaptation(model: model, file: file, changed: adaptationChanged)
             s.pending = nil
             s.lastPerformer = nil
             if let logFolder { effects.enqueue(.openLog(folder: logFolder, dims: model.config.inputSize, model: model.displayName, style: logStyle)) }
@@ -216,7 +217,7 @@ public final class InstrumentEngine: @unchecked Sendable {
         /// The session log's file name, once the first event created it.
         public var log: String?
         /// Live adaptation to the performer: on/off, rate, progress, surprise adapted vs not.
-        var adaptation: InstrumentAdaptation.Snapshot
+        var adaptation: LiveAdaptation.Snapshot
     }
 
     /// The settings and counters now.

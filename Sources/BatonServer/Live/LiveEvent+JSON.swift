@@ -13,6 +13,8 @@ extension LiveEvent {
                                                      models: frame.models.map { RoundedNumbers($0, digits: 4) }))
         case .prime(let text):
             return WireJSON.encode(PrimeWire(text: text))
+        case .fed(let text):
+            return WireJSON.encode(FedWire(text: text))
         case .interface(let values, let dt):
             return WireJSON.encode(ControlWire(type: "interface", values: RoundedNumbers(values, digits: 5), dt: RoundedNumbers.round(dt, digits: 5)))
         case .prediction(let values, let dt):
@@ -43,6 +45,11 @@ struct DistributionsWire: Encodable {
 
 struct PrimeWire: Encodable {
     let type = "prime"
+    var text: String
+}
+
+struct FedWire: Encodable {
+    let type = "fed"
     var text: String
 }
 

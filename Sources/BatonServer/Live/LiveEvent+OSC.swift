@@ -18,6 +18,8 @@ extension LiveEvent {
             return OSCMessage("/baton/distributions", arguments)
         case .prime(let text):
             return OSCMessage("/baton/primed", [.string(text)])
+        case .fed(let text):
+            return OSCMessage("/baton/fed", [.string(text)])
         case .prediction(let values, _):
             return OSCMessage(predictionAddress, values.map { .float32($0) })
         case .interface, .status, .training:

@@ -12,6 +12,9 @@ public enum LiveEvent: Sendable {
     /// The text generation restarted from this context (empty: from nothing, after a reset
     /// or an empty prime). Symbols that follow continue it.
     case prime(text: String)
+    /// The performer fed this text (`/baton/feed`): the models read it as part of the stream,
+    /// without a restart; symbols that follow continue it.
+    case fed(text: String)
     /// A performer's event arrived (values without dt; dt in seconds since the previous one).
     case interface(values: [Float], dt: Double)
     /// The model's predicted event, sent at the moment its dt says.

@@ -44,6 +44,9 @@ public final class LiveSession: Sendable {
             let recent = self.recent
             _ = hub.listen { recent.record($0) }
         }
+        // Adaptation learns in the background: each update moves the Studio's surprise meters.
+        text?.adaptation.changed.connect { [weak self] in self?.publishStatus() }
+        instrument?.adaptationChanged.connect { [weak self] in self?.publishStatus() }
     }
 
     /// Starts the text and instrument threads.

@@ -11,10 +11,12 @@ public final class RecentText: Sendable {
         case text(String, model: Int)
         /// A restart from this context (empty: from nothing).
         case prime(String)
+        /// Text the performer fed mid-stream.
+        case fed(String)
 
         var characters: Int {
             switch self {
-            case .text(let text, _), .prime(let text): return text.unicodeScalars.count
+            case .text(let text, _), .prime(let text), .fed(let text): return text.unicodeScalars.count
             }
         }
     }
@@ -40,7 +42,8 @@ public final class RecentText: Sendable {
     public func record(_ event: LiveEvent) {
         switch event {
         case .symbol(let text, let model, _): add(text, model: model)
-        case .prime(let text): add(prime: Self.dropFirst(text.unicodeScalars.count - capacity, of: text))
+        case .prime(let text): add(.prime(Self.dropFirst(text.unicodeScalars.count - capacity, of: text)))
+        case .fed(let text): add(.fed(Self.dropFirst(text.unicodeScalars.count - capacity, of: text)))
         default: return
         }
     }
@@ -60,10 +63,11 @@ public final class RecentText: Sendable {
         }
     }
 
-    private func add(prime text: String) {
+    /// A restart or a feed: a piece of its own.
+    private func add(_ piece: Piece) {
         state.withLock { s in
-            s.pieces.append(.prime(text))
-            s.characters += text.unicodeScalars.count
+            s.pieces.append(piece)
+            s.characters += piece.characters
             trim(&s)
         }
     }
@@ -83,6 +87,7 @@ public final class RecentText: Sendable {
         switch first {
         case .text(let text, let model): s.pieces[0] = .text(Self.dropFirst(excess, of: text), model: model)
         case .prime(let text): s.pieces[0] = .prime(Self.dropFirst(excess, of: text))
+        case .fed(let text): s.pieces[0] = .fed(Self.dropFirst(excess, of: text))
         }
         s.characters -= excess
     }
@@ -95,7 +100,7 @@ public final class RecentText: Sendable {
 }
 
 extension RecentText {
-    /// `{"type":"recent","pieces":[{"text":"…","model":0},{"prime":"…"},…]}`, oldest first:
+    /// `{"type":"recent","pieces":[{"text":"…","model":0},{"prime":"…"},{"fed":"…"},…]}`, oldest first:
     /// sent to a WebSocket client as it connects, after the status.
     public var json: String { WireJSON.encode(RecentWire(pieces: pieces.map(PieceWire.init))) }
 
@@ -108,11 +113,13 @@ extension RecentText {
         var text: String?
         var model: Int?
         var prime: String?
+        var fed: String?
 
         init(_ piece: Piece) {
             switch piece {
             case .text(let text, let model): self.text = text; self.model = model
             case .prime(let text): prime = text
+            case .fed(let text): fed = text
             }
         }
     }

@@ -18,6 +18,8 @@ public final class TextEngine: @unchecked Sendable {
     /// Symbols per second the engine never exceeds, in any mode (`--max-text-rate`).
     public let maximumRate: Double
     let hub: EventHub
+    /// Each model's adaptation to the text the performer feeds.
+    let adaptation: TextAdaptation
 
     struct State {
         var weights: [Float]
@@ -33,17 +35,22 @@ public final class TextEngine: @unchecked Sendable {
         var running = true
         var symbols = 0
         var symbolsPerSecond = 0.0
+        /// Fed text the thread has not read yet (at most `feedBacklog` bytes).
+        var feed: [UInt8] = []
     }
-    private let state: Locked<State>
-    private let wake = DispatchSemaphore(value: 0)
+    let state: Locked<State>
+    let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private var thread: Thread?
 
-    /// `rate` 0 starts in the fastest mode (as `--rate 0` always did).
-    public init(models: [Model], hub: EventHub, rate: Double = 25, maximumRate: Double = LiveLimits.defaultMaximumTextRate,
-                precision: WeightPrecision = .float32, seed: UInt64 = UInt64.random(in: 0...UInt64.max)) {
+    /// `rate` 0 starts in the fastest mode (as `--rate 0` always did). `files` (one per model,
+    /// when known) name where adapted models came from; `modelFolder` is where they are saved.
+    public init(models: [Model], files: [String?] = [], modelFolder: String? = nil, hub: EventHub, rate: Double = 25,
+                maximumRate: Double = LiveLimits.defaultMaximumTextRate, precision: WeightPrecision = .float32,
+                seed: UInt64 = UInt64.random(in: 0...UInt64.max)) {
         precondition(!models.isEmpty, "TextEngine needs models")
         ensemble = TextEnsemble(models: models, precision: precision, seed: seed)
+        adaptation = TextAdaptation(models: models, files: files, precision: precision, modelFolder: modelFolder)
         names = models.map(\.displayName)
         colours = models.enumerated().map { $1.colour ?? ModelStyle.palette[$0 % ModelStyle.palette.count] }
         self.hub = hub
@@ -102,8 +109,13 @@ public final class TextEngine: @unchecked Sendable {
         case .setPooling(let p): ensemble.controls.update { $0.pooling = p }
         case .setThreshold(let t): ensemble.controls.update { $0.threshold = t }
         case .setLookahead(let l): ensemble.controls.update { $0.lookahead = l }
-        case .prime(let text): state.withLock { $0.primeText = text; $0.restarts &+= 1 }
-        case .reset: state.withLock { $0.restarts &+= 1 }
+        case .prime(let text): state.withLock { $0.primeText = text; $0.restarts &+= 1; $0.feed = [] }
+        case .reset: state.withLock { $0.restarts &+= 1; $0.feed = [] }
+        case .feed(let text): try feed(Array(text.utf8))
+        case .setModelAdaptation(let reference, let on): adaptation.setEnabled(try index(reference), on)
+        case .setModelAdaptationRate(let reference, let rate): adaptation.setRate(try index(reference), rate)
+        case .resetModelAdaptation(let reference): adaptation.reset(try index(reference))
+        case .saveModelAdaptation(let reference): try adaptation.save(try index(reference))
         case .pause(let paused): state.withLock { $0.paused = paused }
         case .setRate(let r): state.withLock { $0.rate = min(r, maximumRate); $0.fastest = false }
         case .setFastest(let on): state.withLock { $0.fastest = on }
@@ -163,6 +175,9 @@ public final class TextEngine: @unchecked Sendable {
         public var priming: Bool
         /// Bytes generated since the engine started.
         public var symbols: Int
+        /// Each model's adaptation to fed text, in order: on/off, rate, progress, surprise
+        /// adapted vs the original model.
+        var adaptation: [LiveAdaptation.Snapshot]
     }
 
     /// The settings and counters now.
@@ -176,7 +191,7 @@ public final class TextEngine: @unchecked Sendable {
                       maximumRate: maximumRate, symbolsPerSecond: (s.symbolsPerSecond * 10).rounded() / 10,
                       writing: silent ? [] : settings.activeMembers().indices,
                       normalisedWeights: silent ? settings.weights.map { _ in 0 } : settings.normalisedWeights, frameRate: s.frameRate,
-                      prime: s.primeText, priming: s.priming, symbols: s.symbols)
+                      prime: s.primeText, priming: s.priming, symbols: s.symbols, adaptation: adaptation.snapshots)
     }
 
     /// No model is writing: none is ticked, or every ticked one has weight 0. The text then
@@ -209,6 +224,12 @@ public final class TextEngine: @unchecked Sendable {
                 anchor = DispatchTime.now().uptimeNanoseconds
                 continue
             }
+            if !s.feed.isEmpty {
+                // Read even while paused: a performer may pause, feed, and resume.
+                read(state.withLock { s in defer { s.feed = [] }; return s.feed }, request: served)
+                assembler = UTF8Assembler()
+                continue
+            }
             var now = DispatchTime.now().uptimeNanoseconds
             record(meter.update(symbols: s.symbols, now: now))
             if s.paused || Self.isSilent(s) {
@@ -222,6 +243,7 @@ public final class TextEngine: @unchecked Sendable {
                 _ = wake.wait(timeout: DispatchTime(uptimeNanoseconds: due))
                 continue
             }
+            adaptation.adoptAdaptedWeights(into: ensemble)
             let symbol = ensemble.step()
             let text = assembler.push(symbol.byte)
             if !text.isEmpty { hub.publish(.symbol(text: text, model: symbol.dominant, shares: symbol.shares)) }

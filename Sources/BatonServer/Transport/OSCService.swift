@@ -77,6 +77,9 @@ public final class OSCService: Service, Sendable {
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            // NIO reads datagrams into 2,048-byte buffers by default, cutting longer ones (a
+            // 4 KB prime or feed) into malformed packets: read up to the size check's limit, plus one.
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: min(configuration.maximumPacketSize, 65_507) + 1))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(InboundHandler(service: self)) }
             }

@@ -1,7 +1,8 @@
 // The ensemble's text as the audience reads it: large, each run in the colour of the model
 // that wrote it, growing from the bottom so the newest line is always in the same place
 // and at full strength while older lines fade. Primes and restarts appear in the stream
-// where they happen. Symbols are queued as they arrive and drawn once per frame.
+// where they happen, and so does text the performer feeds. Symbols are queued as they
+// arrive and drawn once per frame.
 import { h } from './ui.js';
 
 const MAX_CHARS = 6000, KEEP_CHARS = 4500;
@@ -32,6 +33,9 @@ export class TextStream {
   /** The server restarted the text from `text` (empty: from nothing). */
   primed(text) { this.queue.push({ prime: text }); }
 
+  /** The performer fed `text`: the models read it mid-stream and continue from it. */
+  fed(text) { if (text) this.queue.push({ fed: text }); }
+
   /**
    * The text written before this page connected (`recent` pieces: `{ text, model }` runs
    * and `{ prime }` restarts), shown once, while the stream is still empty: a projector
@@ -41,6 +45,7 @@ export class TextStream {
     if (this.symbols || this.queue.length || !Array.isArray(pieces)) return false;
     for (const piece of pieces) {
       if (typeof piece?.prime === 'string') this.queue.push({ prime: piece.prime });
+      else if (typeof piece?.fed === 'string') this.fed(piece.fed);
       else if (typeof piece?.text === 'string') {
         this.queue.push({ text: piece.text, model: Number.isInteger(piece.model) ? piece.model : -1 });
         this.symbols += [...piece.text].length;
@@ -55,6 +60,7 @@ export class TextStream {
     const stick = this.stream.scrollTop + this.stream.clientHeight >= this.stream.scrollHeight - 48;
     for (const item of this.queue) {
       if (item.prime !== undefined) this.showPrime(item.prime);
+      else if (item.fed !== undefined) this.showFed(item.fed);
       else this.write(item.text, item.model);
     }
     this.queue.length = 0;
@@ -105,6 +111,16 @@ export class TextStream {
     lines.forEach((part, k) => {
       if (k > 0) this.newLine();
       if (part) this.line.insertBefore(h('span', { class: 'prime-text', title: 'the prime: the text the models continue' }, part), this.caret);
+    });
+    this.shown += text.length;
+    this.run = null;
+  }
+
+  /** Fed text, inline where it was read: the models' text goes on after it. */
+  showFed(text) {
+    text.split('\n').forEach((part, k) => {
+      if (k > 0) this.newLine();
+      if (part) this.line.insertBefore(h('span', { class: 'fed-text', title: 'fed by the performer: the models read it and go on from it' }, part), this.caret);
     });
     this.shown += text.length;
     this.run = null;

@@ -3,8 +3,10 @@
 // Every readout shows what the engine does (its shares, who is writing, its real rate);
 // drawing runs once per animation frame from the latest data, whatever the text rate.
 
+import { AdaptationRows } from './adaptation.js';
 import { loadModels, pollStatus, startPage } from './page.js';
 import { ConductorPad } from './conductor.js';
+import { feedForm } from './ensemble-feed.js';
 import { MixRows } from './ensemble-mix.js';
 import { DistributionRows } from './ensemble-rows.js';
 import { TextStream } from './ensemble-text.js';
@@ -37,6 +39,12 @@ const mix = new MixRows($('#mix'), {
     paintWeights();
   },
 });
+const adaptation = new AdaptationRows($('#adapt'), {
+  send: (command) => connection.send(command), unit: 'nats/byte',
+  commands: (i) => ({ on: (on) => ({ type: 'adapt', model: i, on }), rate: (value) => ({ type: 'adapt-rate', model: i, value }),
+    reset: () => ({ type: 'adapt-reset', model: i }), save: () => ({ type: 'adapt-save', model: i }) }),
+});
+feedForm($('#feed-form'), { field: $('#feed'), help: $('#feed-help'), send: (command) => connection.send(command) });
 
 // ---------- models ----------
 
@@ -47,6 +55,7 @@ function build(catalog, status) {
   distributions.build(models);
   mix.build(models);
   pad.setModels(models);
+  adaptation.build(models);
   touched = models.map(() => 0);
   applyStatus(status);
 }
@@ -140,6 +149,7 @@ function applyStatus(status) {
   paintLookahead();
   setPaused(t.paused);
   paintState();
+  adaptation.paint(t.adaptation);
 }
 
 /** What the text is doing, in words, where the text is: paused, priming, or nobody writing. */
@@ -176,6 +186,7 @@ connection.on('symbol', (message) => {
   distributions.showSymbol(message.text);
 });
 connection.on('prime', (message) => text.primed(message.text ?? ''));
+connection.on('fed', (message) => text.fed(message.text ?? ''));
 connection.on('recent', (message) => text.replay(message.pieces));
 
 restart.keep({

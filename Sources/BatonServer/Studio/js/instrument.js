@@ -3,6 +3,7 @@
 // voice to hear them in the browser, the interaction settings, a way to play from the page
 // (XY pad and sliders send `interface` events), and the workshop.
 
+import { AdaptationRows } from './adaptation.js';
 import { loadModels, pollStatus, startPage } from './page.js';
 import { Voice } from './voice.js';
 import { Workshop } from './workshop.js';
@@ -165,7 +166,15 @@ function applyStatus(status) {
   setPaused(s.paused);
   workshop.showCurrent(s.file);
   workshop.showLog(s.log);
+  if (adaptation.rows[0]?.model.name !== s.model) adaptation.build([{ name: s.model, colour: modelColour }]);
+  adaptation.paint([s.adaptation]);
 }
+
+const adaptation = new AdaptationRows($('#adapt'), {
+  send: (command) => connection.send(command), unit: 'nats/event',
+  commands: () => ({ on: (on) => ({ type: 'instrument-adapt', on }), rate: (value) => ({ type: 'instrument-adapt-rate', value }),
+    reset: () => ({ type: 'instrument-adapt-reset' }), save: () => ({ type: 'instrument-adapt-save' }) }),
+});
 
 const workshop = new Workshop(connection);
 loadModels(connection, (catalog, status) => { build(catalog, status); workshop.refresh(); workshop.showJob(status.training); });
