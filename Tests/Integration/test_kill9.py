@@ -18,10 +18,13 @@ def start(*args):
 
 
 def kill9(proc):
+    """SIGKILL. The process may have finished between the caller's poll() and the signal:
+    then it exited by itself, successfully, which is a valid outcome too."""
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
+    error = proc.stderr.read()
     proc.stderr.close()
-    assert proc.returncode == -signal.SIGKILL
+    assert proc.returncode in (-signal.SIGKILL, 0), f"exit {proc.returncode}: {error[-500:]}"
 
 
 def kill_during(args, target, old, duration, kills, is_new):
