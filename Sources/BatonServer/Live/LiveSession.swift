@@ -100,6 +100,8 @@ final class StatusThrottle: Sendable {
     }
     private let state = Locked(State())
     private let interval: UInt64
+    /// Serial, so statuses go out in the order they were read.
+    private let publisher = DispatchQueue(label: "baton.status", qos: .userInitiated)
 
     init(interval seconds: Double) { interval = Saturating.nanoseconds(seconds) }
 
@@ -116,8 +118,11 @@ final class StatusThrottle: Sendable {
             return next - now
         }
         guard let delay else { return }
-        if delay == 0 { action(); return }
-        DispatchQueue.global(qos: .userInitiated).asyncAfter(deadline: .now() + .nanoseconds(Int(delay))) { [self] in
+        // Never on the caller's thread: a request comes from live adaptation's learning thread
+        // too (SCHED_IDLE), and building and sending the status takes the engines' and the
+        // hub's locks, which that thread must not hold when a live thread preempts it.
+        if delay == 0 { publisher.async(execute: action); return }
+        publisher.asyncAfter(deadline: .now() + .nanoseconds(Int(delay))) { [self] in
             state.withLock { $0.scheduled = false; $0.last = DispatchTime.now().uptimeNanoseconds }
             action()
         }
